@@ -1,0 +1,15 @@
+// Package content embeds the bundled codeatlas notes: the table of contents,
+// project pages, concept pages and articles. It imports nothing of ours.
+package content
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed *
+var files embed.FS
+
+// FS returns the bundled notes as a read-only file system rooted at the
+// content folder.
+func FS() fs.FS { return files }

@@ -1,0 +1,181 @@
+// Package extract turns a folder of markdown reading notes into a Corpus:
+// documents (front matter, headings, rendered HTML, table-of-contents
+// position) and facts (subject, relation, object, evidence).
+//
+// Load walks an fs.FS, parses every .md file once with goldmark, and never
+// fails on bad input: every problem becomes a Diagnostic with path:line.
+// Node ids are URL paths: p/<project>, a/<article>, c/<concept>, m/<module>.
+package extract
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+)
+
+// Relation names a typed fact. The graph package turns facts into edges of
+// the same kind.
+type Relation string
+
+// The relations extract emits.
+const (
+	Contains Relation = "contains" // project/section → article, from the table of contents or folders
+	Next     Relation = "next"     // table-of-contents order
+	Links    Relation = "links"    // article → article, markdown links and wikilinks
+	Mentions Relation = "mentions" // article → concept, project or module
+	Uses     Relation = "uses"     // project → project, from front matter
+	Broader  Relation = "broader"  // concept → broader concept
+	Related  Relation = "related"  // front matter related; module → owning project
+)
+
+// Relations lists every relation in a stable order.
+var Relations = []Relation{Contains, Next, Links, Mentions, Uses, Broader, Related}
+
+// DocKind says what a document describes.
+type DocKind string
+
+// Document kinds. A section is an article that groups other articles.
+const (
+	KindArticle DocKind = "article"
+	KindSection DocKind = "section"
+	KindProject DocKind = "project"
+	KindConcept DocKind = "concept"
+)
+
+// Evidence is where a fact was found: the file, the 1-based line, and the
+// sentence or line that produced it.
+type Evidence struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+func (e Evidence) String() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Text) }
+
+// Fact is one typed statement about two nodes, with its evidence.
+type Fact struct {
+	Subject  string
+	Relation Relation
+	Object   string
+	Evidence Evidence
+}
+
+// Upstream pins the source a document walks through.
+type Upstream struct {
+	Repo    string     `yaml:"repo" json:"repo,omitempty"`
+	Ref     string     `yaml:"ref" json:"ref,omitempty"`
+	Commit  string     `yaml:"commit" json:"commit,omitempty"`
+	Paths   StringList `yaml:"paths" json:"paths,omitempty"`
+	Symbols StringList `yaml:"symbols" json:"symbols,omitempty"`
+}
+
+// Heading is one heading of a document, with the anchor id it renders with.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+	Line  int
+}
+
+// Diagram is a ```dot block of a document. When Options.DOT is nil its
+// Placeholder stands in the HTML, so a caller can render it later.
+type Diagram struct {
+	Line        int
+	Source      string
+	Placeholder string
+}
+
+// Document is one markdown file.
+type Document struct {
+	ID       string // node id: a/etcd/raft, p/etcd, c/raft
+	Kind     DocKind
+	Path     string // slash path inside the content folder
+	Title    string
+	TitleZh  string
+	Summary  string
+	Project  string // project id without the p/ prefix; "" for concepts
+	Concepts []string
+	Related  []string
+	Aliases  []string
+	Broader  []string
+	Uses     []string
+	Modules  []string
+	Purpose  string
+	Language string
+	LOC      int
+	Upstream Upstream
+
+	Headings []Heading
+	Diagrams []Diagram
+	HTML     string // rendered body, raw HTML escaped, links rewritten to node URLs
+	Text     string // plain prose, for search
+	InTOC    bool
+	Bundled  bool // loaded from Options.Fallback, not from the notes folder
+}
+
+// TOCEntry is one item of the table of contents.
+type TOCEntry struct {
+	Title    string
+	DocID    string // "" for a label without a page
+	Line     int
+	Children []*TOCEntry
+}
+
+// Corpus is everything Load found.
+type Corpus struct {
+	Docs        []*Document // sorted by ID
+	Facts       []Fact      // sorted by subject, relation, object, path, line
+	Diagnostics []Diagnostic
+	TOC         []*TOCEntry
+	TOCFile     string // SUMMARY.md, _sidebar.md, or "" when folders gave the structure
+
+	byID map[string]*Document
+}
+
+// Doc returns the document with the given node id, or nil.
+func (c *Corpus) Doc(id string) *Document { return c.byID[id] }
+
+// Options configures Load. The zero value is ready to use.
+type Options struct {
+	// Fallback supplies concept pages (concepts/*.md) when the folder has none
+	// of its own, so anyone's notes link to the bundled concept catalog.
+	Fallback fs.FS
+	// DOT renders a ```dot block to SVG. When nil, the block stays as escaped
+	// source inside a placeholder figure (see Document.Diagrams).
+	DOT func(src []byte) ([]byte, error)
+	// NodeURL maps a node id to the href written into article HTML.
+	// The default is "/" + id.
+	NodeURL func(id string) string
+	// MaxFileSize skips larger files with a warning. Default 4 MB.
+	MaxFileSize int64
+	// Workers parses this many files at once. Default GOMAXPROCS.
+	Workers int
+}
+
+func (o Options) nodeURL(id string) string {
+	if o.NodeURL != nil {
+		return o.NodeURL(id)
+	}
+	return "/" + id
+}
+
+// Counts returns the number of errors and warnings.
+func (c *Corpus) Counts() (errors, warnings int) {
+	for _, d := range c.Diagnostics {
+		switch d.Severity {
+		case SeverityError:
+			errors++
+		case SeverityWarning:
+			warnings++
+		}
+	}
+	return errors, warnings
+}
+
+func (c *Corpus) index() {
+	sort.Slice(c.Docs, func(i, j int) bool { return c.Docs[i].ID < c.Docs[j].ID })
+	c.byID = make(map[string]*Document, len(c.Docs))
+	for _, d := range c.Docs {
+		c.byID[d.ID] = d
+	}
+}

@@ -1,0 +1,122 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+)
+
+// frontMatterFacts turns declared relations into facts: an article's
+// concepts and related articles, a project's uses and modules, a concept's
+// broader concepts. Unknown ids are diagnostics.
+func (l *loader) frontMatterFacts() {
+	hasConcepts := l.hasConcepts()
+	modules := l.moduleOwners()
+	mentioned := map[string]bool{}
+	for _, f := range l.facts {
+		if strings.HasPrefix(f.Object, "m/") {
+			mentioned[f.Object] = true
+		}
+	}
+	for _, p := range l.files {
+		d := p.doc
+		if p.src == nil {
+			continue
+		}
+		fmLine := func(key, want string) (int, string) {
+			line := keyLine(p.yml, key)
+			return line, strings.TrimSpace(lineText(p.src, p.lines, line))
+		}
+		for _, c := range d.Concepts {
+			line, text := fmLine("concepts", c)
+			if _, ok := l.byID["c/"+c]; !ok {
+				if hasConcepts {
+					p.fail(l, line, "unknown concept %q", c)
+				} else {
+					p.warn(l, line, "unknown concept %q (no concept pages loaded)", c)
+				}
+				continue
+			}
+			l.addFact(p, Mentions, "c/"+c, line, text)
+		}
+		for _, r := range d.Related {
+			line, text := fmLine("related", r)
+			t := l.lookupPath(strings.TrimSuffix(strings.TrimPrefix(r, "a/"), ".md")+".md", false)
+			if t == nil {
+				t = l.byID[r]
+			}
+			if t == nil {
+				p.fail(l, line, "related: unknown page %q", r)
+				continue
+			}
+			l.addFact(p, Related, t.doc.ID, line, text)
+		}
+		for _, u := range d.Uses {
+			line, text := fmLine("uses", u)
+			if _, ok := l.byID["p/"+u]; !ok {
+				p.fail(l, line, "uses: unknown project %q", u)
+				continue
+			}
+			l.addFact(p, Uses, "p/"+u, line, text)
+		}
+		for _, b := range d.Broader {
+			line, text := fmLine("broader", b)
+			if _, ok := l.byID["c/"+b]; !ok {
+				p.fail(l, line, "broader: unknown concept %q", b)
+				continue
+			}
+			l.addFact(p, Broader, "c/"+b, line, text)
+		}
+	}
+	// A module that belongs to a project in the atlas links to it.
+	mods := make([]string, 0, len(mentioned))
+	for m := range mentioned {
+		mods = append(mods, m)
+	}
+	sort.Strings(mods)
+	for _, m := range mods {
+		if owner, ok := modules[strings.TrimPrefix(m, "m/")]; ok {
+			line := keyLine(owner.yml, "modules")
+			if line == 1 {
+				line = keyLine(owner.yml, "upstream")
+			}
+			l.facts = append(l.facts, Fact{Subject: m, Relation: Related, Object: owner.doc.ID,
+				Evidence: Evidence{Path: owner.doc.Path, Line: line, Text: strings.TrimSpace(lineText(owner.src, owner.lines, line))}})
+		}
+	}
+}
+
+// moduleOwners maps module roots to the project pages that own them: the
+// project's upstream GitHub repo and its declared modules.
+func (l *loader) moduleOwners() map[string]*parsed {
+	owners := map[string]*parsed{}
+	for _, p := range l.files {
+		d := p.doc
+		if d.Kind != KindProject || p.src == nil {
+			continue
+		}
+		if r := d.Upstream.Repo; r != "" {
+			owners[ModuleRoot("github.com/"+strings.Trim(r, "/"))] = p
+		}
+		for _, m := range d.Modules {
+			if root := ModuleRoot(m); root != "" {
+				owners[root] = p
+			}
+		}
+	}
+	return owners
+}
+
+func lineText(src []byte, lines []int, line int) string {
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	start := lines[line-1]
+	end := len(src)
+	if line < len(lines) {
+		end = lines[line] - 1
+	}
+	if start > end {
+		return ""
+	}
+	return clip(string(src[start:end]), 240)
+}

@@ -1,0 +1,43 @@
+package extract
+
+import (
+	"bytes"
+	"html"
+	"strconv"
+	"strings"
+)
+
+// render writes the document's HTML from the tree parseMarkdown built, after
+// links were rewritten, rendering ```dot blocks through Options.DOT.
+func (l *loader) render(p *parsed) {
+	if p.ast == nil {
+		return
+	}
+	for i, d := range p.dots {
+		src := string(linesOf(d, p.src))
+		line := p.line(blockStart(d))
+		ph := placeholderFigure(i, src)
+		p.doc.Diagrams = append(p.doc.Diagrams, Diagram{Line: line, Source: src, Placeholder: ph})
+		if l.opts.DOT == nil {
+			d.html = ph
+			continue
+		}
+		svg, err := l.opts.DOT([]byte(src))
+		if err != nil {
+			if !p.doc.Bundled {
+				p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: line, Severity: SeverityError, Message: "dot diagram: " + oneLine(err.Error())})
+			}
+			d.html = `<figure class="dot dot-error"><pre class="dot-source"><code>` + html.EscapeString(src) + `</code></pre><figcaption>` + html.EscapeString(oneLine(err.Error())) + `</figcaption></figure>`
+			continue
+		}
+		d.html = `<figure class="dot" data-diagram="` + strconv.Itoa(i) + `">` + string(svg) + `</figure>`
+	}
+	var buf bytes.Buffer
+	if err := l.md.Renderer().Render(&buf, p.src, p.ast); err != nil {
+		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: 1, Severity: SeverityError, Message: "render: " + err.Error()})
+	}
+	p.doc.HTML = buf.String()
+	p.ast = nil // the tree is large; the HTML is all that is kept
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,161 @@
+package extract
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+
+// resolveLinks turns every markdown link and wikilink that points inside the
+// notes into a links fact and rewrites its href to the target's node URL.
+// A link that cannot be resolved is a diagnostic, never silently dropped.
+func (l *loader) resolveLinks() {
+	for _, p := range l.files {
+		if p.ast == nil {
+			continue
+		}
+		for _, ref := range p.links {
+			var target *parsed
+			var frag string
+			line := p.line(ref.srcOff)
+			if ref.wiki != nil {
+				target = l.resolveWiki(p, ref.wiki.Target)
+				frag = ref.wiki.Fragment
+				if target == nil && ref.wiki.Target == "" {
+					ref.wiki.href = "#" + Slug(frag)
+					continue
+				}
+				if target == nil {
+					p.warn(l, line, "wikilink to unknown page [[%s]]", ref.wiki.Target)
+					continue
+				}
+				ref.wiki.href = l.opts.nodeURL(target.doc.ID) + fragment(frag)
+			} else {
+				var ok bool
+				target, frag, ok = l.resolveLink(p, line, ref.dest)
+				if !ok || target == nil {
+					continue
+				}
+				ref.link.Destination = []byte(l.opts.nodeURL(target.doc.ID) + fragment(frag))
+			}
+			if target == p {
+				continue
+			}
+			b := p.blocks[ref.block]
+			l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff))
+		}
+	}
+}
+
+func fragment(f string) string {
+	if f == "" {
+		return ""
+	}
+	return "#" + f
+}
+
+func (p *parsed) warn(l *loader, line int, format string, args ...any) {
+	if !p.doc.Bundled {
+		l.diags.warnf(p.doc.Path, line, format, args...)
+	}
+}
+
+func (p *parsed) fail(l *loader, line int, format string, args ...any) {
+	if !p.doc.Bundled {
+		l.diags.errorf(p.doc.Path, line, format, args...)
+	}
+}
+
+// resolveLink resolves a markdown link destination. ok is false for links
+// that stay outside the graph (external URLs, in-page anchors, assets) and
+// for broken ones, which it reports.
+func (l *loader) resolveLink(p *parsed, line int, dest string) (target *parsed, frag string, ok bool) {
+	dest = strings.TrimSpace(dest)
+	if dest == "" || strings.HasPrefix(dest, "#") || schemeRE.MatchString(dest) || strings.HasPrefix(dest, "//") {
+		return nil, "", false
+	}
+	raw := dest
+	dest, frag, _ = strings.Cut(dest, "#")
+	dest, _, _ = strings.Cut(dest, "?")
+	if u, err := url.PathUnescape(dest); err == nil {
+		dest = u
+	}
+	var joined string
+	if strings.HasPrefix(dest, "/") {
+		joined = path.Clean(strings.TrimLeft(dest, "/"))
+	} else {
+		joined = path.Join(path.Dir(p.doc.Path), dest)
+	}
+	if joined == ".." || strings.HasPrefix(joined, "../") {
+		p.fail(l, line, "link %q leaves the content folder", raw)
+		return nil, "", false
+	}
+	if t := l.lookupPath(joined, strings.HasSuffix(dest, "/")); t != nil {
+		return t, frag, true
+	}
+	if l.assets[joined] {
+		return nil, "", false
+	}
+	if p.doc.Bundled {
+		return nil, "", false
+	}
+	p.fail(l, line, "link to unknown page %q", raw)
+	return nil, "", false
+}
+
+// lookupPath finds the document a cleaned path names: the file itself, the
+// file with .md added (docsify), or a folder's README.md or index.md.
+func (l *loader) lookupPath(p string, dir bool) *parsed {
+	var cands []string
+	if !dir {
+		cands = append(cands, p, p+".md")
+		if strings.HasSuffix(p, ".html") {
+			cands = append(cands, strings.TrimSuffix(p, ".html")+".md")
+		}
+	}
+	if p == "." {
+		cands = append(cands, "README.md", "index.md")
+	} else {
+		cands = append(cands, p+"/README.md", p+"/index.md", p+"/readme.md")
+	}
+	for _, c := range cands {
+		if t, ok := l.byPath[c]; ok {
+			return t
+		}
+	}
+	return nil
+}
+
+// resolveWiki resolves [[target]] as Obsidian does: a path, then a unique
+// file name, then a title or a concept or project id.
+func (l *loader) resolveWiki(p *parsed, target string) *parsed {
+	if target == "" {
+		return nil
+	}
+	for _, c := range []string{path.Join(path.Dir(p.doc.Path), target), path.Clean(strings.TrimLeft(target, "/"))} {
+		if t := l.lookupPath(c, false); t != nil {
+			return t
+		}
+	}
+	key := strings.ToLower(strings.TrimSuffix(path.Base(target), ".md"))
+	if c := l.byBase[key]; len(c) == 1 {
+		return c[0]
+	}
+	if c := l.byTitle[strings.ToLower(target)]; len(c) >= 1 {
+		return c[0]
+	}
+	for _, prefix := range []string{"c/", "p/", "a/"} {
+		if t, ok := l.byID[prefix+target]; ok {
+			return t
+		}
+	}
+	return nil
+}
+
+// addFact records a fact whose subject is p's document.
+func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string) {
+	l.facts = append(l.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+}

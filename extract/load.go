@@ -1,0 +1,437 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+)
+
+// loader holds the state of one Load call.
+type loader struct {
+	opts  Options
+	md    goldmark.Markdown
+	files []*parsed
+	diags diags
+
+	byPath  map[string]*parsed
+	byID    map[string]*parsed
+	byBase  map[string][]*parsed // lower-case file name without .md
+	byTitle map[string][]*parsed // lower-case title
+	assets  map[string]bool      // non-markdown files, valid link targets
+	tocSrc  *tocFile
+	facts   []Fact
+
+	tocEntries []*TOCEntry
+	tocPath    string
+}
+
+type tocFile struct {
+	path string
+	src  []byte
+}
+
+// tocNames are the table-of-contents files, in order of preference; they and
+// docsify's other special files are structure, not articles.
+var tocNames = []string{"SUMMARY.md", "_sidebar.md"}
+
+var specialFiles = map[string]bool{"SUMMARY.md": true, "_sidebar.md": true, "_navbar.md": true, "_coverpage.md": true, "_footer.md": true}
+
+// Load reads every markdown file of fsys into a Corpus. Problems with the
+// notes become diagnostics; the error is only for a folder that cannot be
+// read at all.
+func Load(fsys fs.FS, opts Options) (*Corpus, error) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = 4 << 20
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	l := &loader{opts: opts, md: newMarkdown(), assets: map[string]bool{}}
+	if err := l.walk(fsys, ".", false); err != nil {
+		return nil, err
+	}
+	l.parallel(l.prepare)
+	if opts.Fallback != nil && !l.hasConcepts() {
+		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("bundled concepts: %w", err)
+		}
+		l.parallel(func(p *parsed) {
+			if p.doc.Bundled && p.doc.Kind == "" {
+				l.prepare(p)
+			}
+		})
+	}
+	l.identify()
+	l.parallel(l.parseMarkdown)
+	l.resolveLinks()
+	l.parallel(l.render)
+	l.mentions()
+	l.frontMatterFacts()
+	l.structure()
+	return l.corpus(), nil
+}
+
+// parallel runs f over every file on opts.Workers goroutines; f touches
+// only its own file.
+func (l *loader) parallel(f func(*parsed)) {
+	ch := make(chan *parsed)
+	var wg sync.WaitGroup
+	for i := 0; i < l.opts.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range ch {
+				f(p)
+			}
+		}()
+	}
+	for _, p := range l.files {
+		ch <- p
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (l *loader) hasConcepts() bool {
+	for _, p := range l.files {
+		if p.doc.Kind == KindConcept {
+			return true
+		}
+	}
+	return false
+}
+
+func skipDir(name string) bool {
+	return name != "." && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "_book" || name == "testdata")
+}
+
+// walk reads the markdown files under root. Reading problems become
+// diagnostics; each file is checked before it is parsed.
+func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := fs.Stat(fsys, p)
+			if err != nil {
+				l.diags.errorf(p, 0, "unreadable symlink (a loop or a missing target): %v", unwrapPath(err))
+				return nil
+			}
+			if fi.IsDir() {
+				l.diags.warnf(p, 0, "symlinked folder not followed")
+				return nil
+			}
+		}
+		if !strings.EqualFold(path.Ext(p), ".md") {
+			l.assets[p] = true
+			return nil
+		}
+		if path.Dir(p) == "." && specialFiles[p] {
+			if l.tocSrc == nil || tocRank(p) < tocRank(l.tocSrc.path) {
+				if src, ok := l.read(fsys, p); ok {
+					l.tocSrc = &tocFile{path: p, src: src}
+				}
+			}
+			return nil
+		}
+		src, ok := l.read(fsys, p)
+		if !ok {
+			return nil
+		}
+		l.files = append(l.files, &parsed{doc: &Document{Path: p, Bundled: bundled}, src: src})
+		return nil
+	})
+}
+
+func tocRank(p string) int {
+	for i, n := range tocNames {
+		if n == p {
+			return i
+		}
+	}
+	return len(tocNames)
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// read loads one file and normalises it: a BOM is dropped, CRLF becomes LF,
+// invalid UTF-8 becomes U+FFFD. Each repair is reported.
+func (l *loader) read(fsys fs.FS, p string) ([]byte, bool) {
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
+		return nil, false
+	}
+	if fi.Size() > l.opts.MaxFileSize {
+		l.diags.warnf(p, 0, "skipped: %d bytes is over the %d-byte limit", fi.Size(), l.opts.MaxFileSize)
+		return nil, false
+	}
+	src, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
+		return nil, false
+	}
+	if int64(len(src)) > l.opts.MaxFileSize {
+		l.diags.warnf(p, 0, "skipped: over the %d-byte limit", l.opts.MaxFileSize)
+		return nil, false
+	}
+	return l.normalize(p, src)
+}
+
+func (l *loader) normalize(p string, src []byte) ([]byte, bool) {
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		l.diags.errorf(p, 1+bytes.Count(src[:i], []byte("\n")), "skipped: binary file (NUL byte)")
+		return nil, false
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		l.diags.warnf(p, 0, "skipped: empty file")
+		return nil, false
+	}
+	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
+		l.diags.warnf(p, 1, "byte order mark removed")
+		src = src[3:]
+	}
+	if i := bytes.IndexByte(src, '\r'); i >= 0 {
+		l.diags.warnf(p, 1+bytes.Count(src[:i], []byte("\n")), "CRLF line endings read as LF")
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	if !utf8.Valid(src) {
+		i := 0
+		for i < len(src) {
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		l.diags.warnf(p, 1+bytes.Count(src[:i], []byte("\n")), "invalid UTF-8 replaced with U+FFFD")
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	return src, true
+}
+
+// prepare reads the front matter and decides the document's kind, id and
+// project, before any file is parsed, so links can resolve to ids.
+func (l *loader) prepare(p *parsed) {
+	d := p.doc
+	var ds diags
+	yml, present, closed := splitFrontMatter(p.src)
+	var fm frontMatter
+	switch {
+	case present && !closed:
+		ds.errorf(d.Path, 1, "front matter opened with --- is never closed; the file is read as plain markdown")
+		p.src = append([]byte("\n"), p.src[bytes.IndexByte(p.src, '\n')+1:]...)
+		if bytes.IndexByte(p.src[1:], '\n') < 0 && len(bytes.TrimSpace(p.src)) == 0 {
+			p.src = []byte("\n")
+		}
+	case present:
+		var line int
+		var err error
+		fm, line, err = decodeFrontMatter(yml)
+		if err != nil {
+			ds.errorf(d.Path, line, "%v", err)
+		}
+		p.yml = yml
+	}
+	p.fm = fm
+	p.lines = lineStarts(p.src)
+	dir, file := path.Split(d.Path)
+	dir = strings.TrimSuffix(dir, "/")
+	name := strings.TrimSuffix(file, path.Ext(file))
+	isIndex := strings.EqualFold(name, "index") || strings.EqualFold(name, "readme") || name == "_index"
+	top, depth := "", strings.Count(d.Path, "/")+1
+	if depth > 1 {
+		top = d.Path[:strings.IndexByte(d.Path, '/')]
+	}
+	kind := DocKind(strings.ToLower(strings.TrimSpace(fm.Kind)))
+	switch kind {
+	case KindArticle, KindSection, KindProject, KindConcept:
+	case "":
+		switch {
+		case top == "concepts" && depth == 2 && !isIndex:
+			kind = KindConcept
+		case isIndex && depth == 2:
+			kind = KindProject
+		case isIndex && depth > 2:
+			kind = KindSection
+		default:
+			kind = KindArticle
+		}
+	default:
+		ds.warnf(d.Path, keyLine(yml, "kind"), "unknown kind %q, read as an article", fm.Kind)
+		kind = KindArticle
+	}
+	d.Kind = kind
+	switch kind {
+	case KindProject:
+		id := firstNonEmpty(fm.ID, top, name)
+		d.ID, d.Project = "p/"+id, id
+	case KindConcept:
+		id := firstNonEmpty(fm.ID, name)
+		d.ID = "c/" + id
+	default:
+		id := strings.TrimSuffix(d.Path, path.Ext(d.Path))
+		if isIndex && dir != "" {
+			id = dir
+		}
+		d.ID = "a/" + id
+		d.Project = firstNonEmpty(fm.Project, top)
+		if d.Project == "concepts" {
+			d.Project = ""
+		}
+	}
+	if strings.ContainsAny(strings.TrimPrefix(d.ID[2:], ""), "\"<>\\") || d.ID[2:] == "" || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(d.ID[2:], "/")) {
+		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q", d.ID)
+	}
+	d.Title = strings.TrimSpace(fm.Title)
+	if d.Title == "" {
+		d.Title = firstHeading(p.src)
+	}
+	if d.Title == "" {
+		d.Title = strings.NewReplacer("-", " ", "_", " ").Replace(name)
+		if isIndex && dir != "" {
+			d.Title = path.Base(dir)
+		}
+	}
+	if present && closed && fm.Title == "" && (fm.Kind != "" || fm.Summary != "") {
+		ds.warnf(d.Path, 2, "front matter has no title")
+	}
+	d.TitleZh, d.Summary = strings.TrimSpace(fm.TitleZh), strings.TrimSpace(fm.Summary)
+	if n := utf8.RuneCountInString(d.Summary); n > 200 {
+		ds.warnf(d.Path, keyLine(yml, "summary"), "summary has %d characters; keep it under 200", n)
+	}
+	d.Concepts, d.Related, d.Aliases = clean(fm.Concepts), clean(fm.Related), clean(fm.Aliases)
+	d.Broader, d.Uses, d.Modules = clean(fm.Broader), clean(fm.Uses), clean(fm.Modules)
+	d.Purpose, d.Language, d.LOC, d.Upstream = fm.Purpose, fm.Language, fm.LOC, fm.Upstream
+	if c := d.Upstream.Commit; c != "" && !isHex40(c) {
+		ds.warnf(d.Path, keyLine(yml, "upstream"), "upstream.commit %q is not a full 40-character hash", c)
+	}
+	if d.Bundled {
+		ds.list = nil
+	}
+	p.diags = ds.list
+}
+
+func isHex40(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func clean(l StringList) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range l {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x = strings.TrimSpace(x); x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// firstHeading finds the first ATX level-1 heading outside code fences.
+func firstHeading(src []byte) string {
+	fence := false
+	for _, line := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+			continue
+		}
+		if !fence && strings.HasPrefix(t, "# ") {
+			return strings.TrimSpace(strings.Trim(strings.TrimSpace(t[2:]), "#"))
+		}
+	}
+	return ""
+}
+
+// identify indexes documents by path, id, file name and title, reports
+// duplicate ids, and adds a page for every project that has none.
+func (l *loader) identify() {
+	sort.Slice(l.files, func(i, j int) bool {
+		if l.files[i].doc.Bundled != l.files[j].doc.Bundled {
+			return !l.files[i].doc.Bundled
+		}
+		return l.files[i].doc.Path < l.files[j].doc.Path
+	})
+	l.byPath, l.byID = map[string]*parsed{}, map[string]*parsed{}
+	l.byBase, l.byTitle = map[string][]*parsed{}, map[string][]*parsed{}
+	kept := l.files[:0]
+	for _, p := range l.files {
+		l.diags.list = append(l.diags.list, p.diags...)
+		if first, dup := l.byID[p.doc.ID]; dup {
+			if !p.doc.Bundled {
+				l.diags.errorf(p.doc.Path, keyLine(p.yml, "id"), "duplicate id %s: %s has it already", p.doc.ID, first.doc.Path)
+			}
+			continue
+		}
+		kept = append(kept, p)
+		l.byID[p.doc.ID] = p
+		if !p.doc.Bundled {
+			l.byPath[p.doc.Path] = p
+		}
+		base := strings.ToLower(strings.TrimSuffix(path.Base(p.doc.Path), path.Ext(p.doc.Path)))
+		l.byBase[base] = append(l.byBase[base], p)
+		t := strings.ToLower(p.doc.Title)
+		l.byTitle[t] = append(l.byTitle[t], p)
+	}
+	l.files = kept
+	var implicit []*parsed
+	for _, p := range l.files {
+		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
+			if _, ok := l.byID["p/"+pr]; !ok {
+				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr}, lines: []int{0}}
+				l.byID[ip.doc.ID] = ip
+				implicit = append(implicit, ip)
+			}
+		}
+	}
+	l.files = append(l.files, implicit...)
+}

@@ -1,0 +1,100 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// maxEvidence caps the facts kept per (document, object): enough to show a
+// reader where a mention comes from without flooding the graph.
+const maxEvidence = 3
+
+// mentions links every document to the concepts, projects and modules its
+// prose names. Project and concept pages supply the terms: title, title_zh
+// and aliases.
+func (l *loader) mentions() {
+	dict := l.buildDictionary()
+	var mu sync.Mutex
+	l.parallel(func(p *parsed) {
+		if p.src == nil {
+			return
+		}
+		facts := l.matchDoc(p, dict)
+		facts = append(facts, l.importFacts(p)...)
+		mu.Lock()
+		l.facts = append(l.facts, facts...)
+		mu.Unlock()
+		p.blocks, p.code = nil, nil
+	})
+}
+
+func (l *loader) buildDictionary() *dictionary {
+	seen := map[string]string{}
+	var terms []term
+	for _, p := range l.files {
+		d := p.doc
+		if d.Kind != KindConcept && d.Kind != KindProject {
+			continue
+		}
+		words := append([]string{d.Title, d.TitleZh}, d.Aliases...)
+		if d.Kind == KindConcept {
+			words = append(words, strings.TrimPrefix(d.ID, "c/"))
+		}
+		for _, w := range words {
+			w = strings.TrimSpace(w)
+			if utf8.RuneCountInString(w) < 2 || (len(w) < 3 && !containsCJK(w)) {
+				continue
+			}
+			f := foldASCII(w)
+			if owner, dup := seen[f]; dup {
+				if owner != d.ID && !p.doc.Bundled {
+					p.warn(l, keyLine(p.yml, "aliases"), "alias %q also names %s; the first page keeps it", w, owner)
+				}
+				continue
+			}
+			seen[f] = d.ID
+			terms = append(terms, term{folded: f, target: d.ID})
+		}
+	}
+	sort.Slice(terms, func(i, j int) bool { return terms[i].folded < terms[j].folded })
+	return newDictionary(terms)
+}
+
+func containsCJK(s string) bool {
+	for _, r := range s {
+		if isCJK(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchDoc finds the dictionary's terms in p's prose (code excluded).
+func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
+	count := map[string]int{}
+	seen := map[[2]string]bool{}
+	var facts []Fact
+	for _, b := range p.blocks {
+		dict.find(b.masked, func(m match) {
+			target := dict.terms[m.term].target
+			if target == p.doc.ID || target == "p/"+p.doc.Project {
+				return
+			}
+			if count[target] >= maxEvidence {
+				return
+			}
+			text := sentence(b.text, m.start)
+			if seen[[2]string{target, text}] {
+				return // "Raft 协议" and "raft" in one sentence are one mention
+			}
+			seen[[2]string{target, text}] = true
+			count[target]++
+			line := p.line(b.srcOffset(m.start))
+			facts = append(facts, Fact{Subject: p.doc.ID, Relation: Mentions, Object: target,
+				Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+		})
+	}
+	return facts
+}

@@ -1,0 +1,267 @@
+package extract
+
+import (
+	"bytes"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// block is the prose of one paragraph, heading, list item or table cell,
+// with a map back to source offsets. masked has code spans blanked out, so
+// concepts are matched in prose only.
+type block struct {
+	text   string
+	masked string
+	pieces []piece // sorted by textOff
+}
+
+type piece struct{ textOff, srcOff int }
+
+func (b *block) srcOffset(textOff int) int {
+	i := sort.Search(len(b.pieces), func(i int) bool { return b.pieces[i].textOff > textOff }) - 1
+	if i < 0 {
+		return 0
+	}
+	p := b.pieces[i]
+	return p.srcOff + (textOff - p.textOff)
+}
+
+type linkRef struct {
+	dest    string
+	textOff int
+	block   int
+	wiki    *wikiLink
+	link    *ast.Link
+	srcOff  int
+}
+
+type codeBlock struct {
+	text string
+	line int
+}
+
+// parsed is what one pass over a file yields before cross-file resolution.
+type parsed struct {
+	doc    *Document
+	src    []byte
+	lines  []int // offsets of line starts
+	ast    ast.Node
+	blocks []block
+	links  []linkRef
+	code   []codeBlock
+	dots   []*dotBlock
+	fm     frontMatter
+	yml    []byte
+	diags  []Diagnostic
+	later  []Diagnostic // from parallel phases, merged in corpus()
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// line converts a byte offset to a 1-based line number.
+func (p *parsed) line(off int) int {
+	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off })
+}
+
+// parseMarkdown parses src once and walks the tree, collecting headings,
+// prose blocks, links, code and diagrams. Rendering happens later, after
+// links are resolved, from the same tree.
+func (l *loader) parseMarkdown(p *parsed) {
+	if p.src == nil {
+		return
+	}
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	root := l.md.Parser().Parse(text.NewReader(p.src), parser.WithContext(ctx))
+	p.ast = root
+	src := p.src
+	var all strings.Builder
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			b := p.collect(n)
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			p.doc.Headings = append(p.doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: strings.TrimSpace(b.text), Line: p.line(blockStart(n))})
+			all.WriteString(b.text + "\n")
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock, *extast.TableCell:
+			b := p.collect(n)
+			all.WriteString(b.text + "\n")
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			p.code = append(p.code, codeBlock{text: string(linesOf(n, src)), line: p.line(blockStart(n))})
+			return ast.WalkSkipChildren, nil
+		case *dotBlock:
+			p.dots = append(p.dots, n)
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	p.doc.Text = all.String()
+}
+
+func blockStart(n ast.Node) int {
+	if lines := n.Lines(); lines != nil && lines.Len() > 0 {
+		return lines.At(0).Start
+	}
+	if n.Pos() >= 0 {
+		return n.Pos()
+	}
+	return 0
+}
+
+// collect gathers the inline text of a block node and records its links.
+func (p *parsed) collect(n ast.Node) *block {
+	var text, masked bytes.Buffer
+	b := block{}
+	idx := len(p.blocks)
+	add := func(s string, srcOff int, mask bool) {
+		if srcOff >= 0 {
+			b.pieces = append(b.pieces, piece{textOff: text.Len(), srcOff: srcOff})
+		}
+		text.WriteString(s)
+		if mask {
+			masked.WriteString(strings.Repeat(" ", len(s)))
+		} else {
+			masked.WriteString(s)
+		}
+	}
+	var walk func(n ast.Node, mask bool)
+	walk = func(n ast.Node, mask bool) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				add(string(c.Segment.Value(p.src)), c.Segment.Start, mask)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					add(" ", -1, mask)
+				}
+			case *ast.String:
+				add(string(c.Value), -1, mask)
+			case *ast.CodeSpan:
+				walk(c, true)
+			case *ast.Link:
+				p.links = append(p.links, linkRef{dest: string(c.Destination), textOff: text.Len(), block: idx, link: c, srcOff: inlineStart(c, p.src)})
+				walk(c, mask)
+			case *ast.AutoLink:
+				add(string(c.URL(p.src)), -1, true)
+			case *wikiLink:
+				p.links = append(p.links, linkRef{dest: c.Target, textOff: text.Len(), block: idx, wiki: c, srcOff: c.Pos()})
+				add(c.Label, c.Pos(), mask)
+			case *ast.Image, *ast.RawHTML:
+				// alt text and raw HTML are not prose
+			default:
+				walk(c, mask)
+			}
+		}
+	}
+	walk(n, false)
+	if len(b.pieces) == 0 {
+		b.pieces = append(b.pieces, piece{0, blockStart(n)})
+	}
+	b.text, b.masked = text.String(), masked.String()
+	p.blocks = append(p.blocks, b)
+	return &p.blocks[len(p.blocks)-1]
+}
+
+// inlineStart finds the source offset of an inline node: its own Pos when
+// goldmark knows it, else its first text segment.
+func inlineStart(n ast.Node, src []byte) int {
+	if n.Pos() >= 0 {
+		return n.Pos()
+	}
+	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	return -1
+}
+
+// sentence returns the sentence of text around off, trimmed to a readable
+// length; it is the evidence shown for a fact.
+func sentence(text string, off int) string {
+	if off > len(text) {
+		off = len(text)
+	}
+	start := 0
+	for i := off - 1; i >= 0; i-- {
+		if isStop(text, i) {
+			start = i + stopLen(text, i)
+			break
+		}
+	}
+	end := len(text)
+	for i := off; i < len(text); i++ {
+		if isStop(text, i) {
+			end = i + stopLen(text, i)
+			break
+		}
+	}
+	s := strings.Join(strings.Fields(text[start:end]), " ")
+	return clip(s, 240)
+}
+
+var stops = []string{"。", "！", "？", "；"}
+
+func isStop(text string, i int) bool {
+	switch text[i] {
+	case '.', '!', '?':
+		// A full stop ends a sentence only before a space or the end:
+		// "raft.Node" and "v3.7.1" stay whole.
+		return i+1 >= len(text) || text[i+1] == ' ' || text[i+1] == '\n'
+	case 0xe3, 0xef:
+		for _, s := range stops {
+			if strings.HasPrefix(text[i:], s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func stopLen(text string, i int) int {
+	for _, s := range stops {
+		if strings.HasPrefix(text[i:], s) {
+			return len(s)
+		}
+	}
+	return 1
+}
+
+// clip shortens s to at most n bytes on a rune boundary, adding an ellipsis.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// placeholderFigure is the HTML of a diagram that is rendered later.
+func placeholderFigure(i int, src string) string {
+	return `<figure class="dot" data-diagram="` + strconv.Itoa(i) + `"><pre class="dot-source"><code>` + html.EscapeString(src) + `</code></pre></figure>`
+}

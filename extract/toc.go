@@ -1,0 +1,289 @@
+package extract
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// structure reads the table of contents (SUMMARY.md, _sidebar.md) or, with
+// neither, the folders, and turns nesting into contains facts and order
+// into next facts. Documents the table of contents misses still get a
+// contains fact from their project, and a warning.
+func (l *loader) structure() {
+	var toc []*TOCEntry
+	tocPath := ""
+	if l.tocSrc != nil {
+		tocPath = l.tocSrc.path
+		toc = l.parseTOC(l.tocSrc)
+	} else {
+		toc = l.folderTOC()
+	}
+	l.tocEntries = toc
+	l.tocPath = tocPath
+	evidence := func(e *TOCEntry) Evidence {
+		if tocPath == "" {
+			return Evidence{Path: l.byID[e.DocID].doc.Path, Line: 1, Text: "in folder " + path.Dir(l.byID[e.DocID].doc.Path)}
+		}
+		return Evidence{Path: tocPath, Line: e.Line, Text: e.Title}
+	}
+	hasParent := map[string]bool{}
+	var order []string
+	lineOf := map[string]int{}
+	seen := map[string]bool{}
+	var visit func(parent string, es []*TOCEntry)
+	visit = func(parent string, es []*TOCEntry) {
+		for _, e := range es {
+			self := parent
+			if e.DocID != "" {
+				d := l.byID[e.DocID].doc
+				d.InTOC = true
+				par := parent
+				if par == "" && d.Kind != KindProject && d.Project != "" {
+					par = "p/" + d.Project
+				}
+				if par != "" && par != e.DocID && !hasParent[e.DocID] {
+					hasParent[e.DocID] = true
+					l.facts = append(l.facts, Fact{Subject: par, Relation: Contains, Object: e.DocID, Evidence: evidence(e)})
+				}
+				if !seen[e.DocID] {
+					seen[e.DocID] = true
+					order = append(order, e.DocID)
+					lineOf[e.DocID] = e.Line
+				}
+				self = e.DocID
+			}
+			visit(self, e.Children)
+		}
+	}
+	visit("", toc)
+	for i := 1; i < len(order); i++ {
+		prev := l.byID[order[i-1]].doc
+		ev := Evidence{Path: tocPath, Line: lineOf[order[i]], Text: "after " + prev.Title}
+		if tocPath == "" {
+			ev.Path, ev.Line = l.byID[order[i]].doc.Path, 1
+		}
+		l.facts = append(l.facts, Fact{Subject: order[i-1], Relation: Next, Object: order[i], Evidence: ev})
+	}
+	for _, p := range l.files {
+		d := p.doc
+		if d.Kind == KindConcept || p.src == nil && d.Kind == KindProject {
+			continue
+		}
+		if !d.InTOC && tocPath != "" && !d.Bundled {
+			p.warn(l, 0, "not listed in %s", tocPath)
+		}
+		if !hasParent[d.ID] && d.Kind != KindProject && d.Project != "" {
+			l.facts = append(l.facts, Fact{Subject: "p/" + d.Project, Relation: Contains, Object: d.ID,
+				Evidence: Evidence{Path: d.Path, Line: keyLine(p.yml, "project"), Text: "project: " + d.Project}})
+		}
+	}
+}
+
+// parseTOC reads a GitBook/mdBook SUMMARY.md or a docsify _sidebar.md: nested
+// lists of links, optionally under headings (mdBook parts).
+func (l *loader) parseTOC(f *tocFile) []*TOCEntry {
+	src := f.src
+	lines := lineStarts(src)
+	lineOf := func(off int) int { return sort.Search(len(lines), func(i int) bool { return lines[i] > off }) }
+	root := l.md.Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
+	var out []*TOCEntry
+	var part *TOCEntry
+	var items func(list ast.Node) []*TOCEntry
+	items = func(list ast.Node) []*TOCEntry {
+		var es []*TOCEntry
+		for li := list.FirstChild(); li != nil; li = li.NextSibling() {
+			e := &TOCEntry{}
+			for c := li.FirstChild(); c != nil; c = c.NextSibling() {
+				switch c := c.(type) {
+				case *ast.List:
+					e.Children = append(e.Children, items(c)...)
+				default:
+					if e.Title != "" {
+						continue
+					}
+					e.Line = lineOf(blockStart(c))
+					e.Title, e.DocID = l.tocLink(f.path, e.Line, c, src)
+				}
+			}
+			if e.Title != "" || len(e.Children) > 0 {
+				es = append(es, e)
+			}
+		}
+		return es
+	}
+	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Heading:
+			part = &TOCEntry{Title: plainText(c, src), Line: lineOf(blockStart(c))}
+			if c.Level == 1 && strings.EqualFold(part.Title, "summary") || strings.EqualFold(part.Title, "table of contents") {
+				part = nil
+				continue
+			}
+			out = append(out, part)
+		case *ast.List:
+			es := items(c)
+			if part != nil {
+				part.Children = append(part.Children, es...)
+			} else {
+				out = append(out, es...)
+			}
+		}
+	}
+	return out
+}
+
+// tocLink reads the first link of a list item's text.
+func (l *loader) tocLink(tocPath string, line int, n ast.Node, src []byte) (title, id string) {
+	var link *ast.Link
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if lk, ok := c.(*ast.Link); ok && entering && link == nil {
+			link = lk
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if link == nil {
+		return plainText(n, src), ""
+	}
+	title = plainText(link, src)
+	dest := strings.TrimSpace(string(link.Destination))
+	if dest == "" || schemeRE.MatchString(dest) {
+		return title, ""
+	}
+	dest, _, _ = strings.Cut(dest, "#")
+	p := path.Clean(strings.TrimLeft(dest, "/"))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		l.diags.errorf(tocPath, line, "link %q leaves the content folder", dest)
+		return title, ""
+	}
+	t := l.lookupPath(p, strings.HasSuffix(dest, "/"))
+	if t == nil {
+		l.diags.errorf(tocPath, line, "link to unknown page %q", dest)
+		return title, ""
+	}
+	return title, t.doc.ID
+}
+
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *wikiLink:
+			b.WriteString(c.Label)
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// folderTOC builds the structure from folders: a project per top-level
+// folder, a section per sub-folder with an index page, files by name with
+// index pages first.
+func (l *loader) folderTOC() []*TOCEntry {
+	type dirNode struct {
+		index *parsed
+		files []*parsed
+		dirs  map[string]*dirNode
+	}
+	newDir := func() *dirNode { return &dirNode{dirs: map[string]*dirNode{}} }
+	root := newDir()
+	for _, p := range l.files {
+		d := p.doc
+		if d.Kind == KindConcept || d.Bundled || p.src == nil {
+			continue
+		}
+		dir := path.Dir(d.Path)
+		node := root
+		if dir != "." {
+			for _, seg := range strings.Split(dir, "/") {
+				if node.dirs[seg] == nil {
+					node.dirs[seg] = newDir()
+				}
+				node = node.dirs[seg]
+			}
+		}
+		if (d.Kind == KindProject || d.Kind == KindSection || strings.TrimPrefix(d.ID, "a/") == dir) && dir != "." && node.index == nil {
+			node.index = p
+		} else {
+			node.files = append(node.files, p)
+		}
+	}
+	var build func(prefix string, n *dirNode) []*TOCEntry
+	build = func(prefix string, n *dirNode) []*TOCEntry {
+		var es []*TOCEntry
+		sort.Slice(n.files, func(i, j int) bool { return n.files[i].doc.Path < n.files[j].doc.Path })
+		for _, p := range n.files {
+			es = append(es, &TOCEntry{Title: p.doc.Title, DocID: p.doc.ID})
+		}
+		names := make([]string, 0, len(n.dirs))
+		for name := range n.dirs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			sub := n.dirs[name]
+			dir := path.Join(prefix, name)
+			e := &TOCEntry{Title: name}
+			switch {
+			case sub.index != nil:
+				e.Title, e.DocID = sub.index.doc.Title, sub.index.doc.ID
+			case prefix == "":
+				if t, ok := l.byID["p/"+name]; ok {
+					e.Title, e.DocID = t.doc.Title, t.doc.ID
+				}
+			}
+			e.Children = build(dir, sub)
+			es = append(es, e)
+		}
+		return es
+	}
+	return build("", root)
+}
+
+// corpus assembles the result in a deterministic order.
+func (l *loader) corpus() *Corpus {
+	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath}
+	for _, p := range l.files {
+		c.Docs = append(c.Docs, p.doc)
+		l.diags.list = append(l.diags.list, p.later...)
+	}
+	c.index()
+	sort.SliceStable(l.facts, func(i, j int) bool {
+		a, b := l.facts[i], l.facts[j]
+		if a.Subject != b.Subject {
+			return a.Subject < b.Subject
+		}
+		if a.Relation != b.Relation {
+			return a.Relation < b.Relation
+		}
+		if a.Object != b.Object {
+			return a.Object < b.Object
+		}
+		if a.Evidence.Path != b.Evidence.Path {
+			return a.Evidence.Path < b.Evidence.Path
+		}
+		if a.Evidence.Line != b.Evidence.Line {
+			return a.Evidence.Line < b.Evidence.Line
+		}
+		return a.Evidence.Text < b.Evidence.Text
+	})
+	c.Facts = l.facts
+	sortDiagnostics(l.diags.list)
+	c.Diagnostics = l.diags.list
+	return c
+}
