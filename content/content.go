@@ -7,7 +7,9 @@ import (
 	"io/fs"
 )
 
-//go:embed *
+// Markdown only, three levels deep: content/<project>/<section>/<article>.md.
+//
+//go:embed *.md */*.md
 var files embed.FS
 
 // FS returns the bundled notes as a read-only file system rooted at the

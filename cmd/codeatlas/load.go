@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/codeatlas/codeatlas/content"
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+// workerCommand is the hidden subcommand that serves renders on a pipe.
+const workerCommand = "render-worker"
+
+// contentFS returns --content DIR, or the bundled notes.
+func contentFS(dir string) (fs.FS, error) {
+	if dir == "" {
+		return content.FS(), nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	return os.DirFS(dir), nil
+}
+
+func addContentFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "content", "", "notes folder to read (default: the bundled notes)")
+	_ = cmd.MarkFlagDirname("content")
+}
+
+// load extracts the corpus and builds the graph.
+func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+	fsys, err := contentFS(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot})
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, g, nil
+}
+
+// newPool starts renders in worker processes of this same binary.
+func newPool() (*render.Pool, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return render.NewPool(render.Config{
+		Command: func() *exec.Cmd { return exec.Command(exe, workerCommand) },
+		Timeout: 20 * time.Second,
+	}), nil
+}
+
+// diagramRenderer renders ```dot blocks of articles through the pool.
+func diagramRenderer(ctx context.Context, p *render.Pool) func([]byte) ([]byte, error) {
+	return func(src []byte) ([]byte, error) {
+		return p.Render(ctx, src, "dot", "svg")
+	}
+}
+
+// NodeURL is the page of a node: node ids are URL paths.
+func nodeURL(id string) string { return "/" + escapePath(id) }
+
+func newWorker() *cobra.Command {
+	return &cobra.Command{
+		Use:    workerCommand,
+		Short:  "Serve Graphviz renders on stdin/stdout (used internally)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return render.Serve(cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+}

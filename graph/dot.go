@@ -1,0 +1,282 @@
+package graph
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// DOTOptions configures WriteDOT.
+type DOTOptions struct {
+	// NodeURL gives the link of a node; nil or "" leaves the node unlinked.
+	// Only relative paths and http(s) URLs are written.
+	NodeURL func(id string) string
+	// StubURL gives the link of a stub's narrower view.
+	StubURL func(q Query) string
+	// GraphID prefixes every SVG element id, so several maps can share a page.
+	GraphID string
+}
+
+// Fonts: Graphviz sizes text with Helvetica metrics (the name starts with
+// it); browsers fall through to a CJK-capable face for Chinese labels.
+const fontName = "Helvetica,Arial,Noto Sans CJK SC,PingFang SC,Microsoft YaHei,sans-serif"
+
+// style is how a node kind is drawn.
+type style struct{ shape, fill, stroke string }
+
+var kindStyle = map[Kind]style{
+	Project: {"box", "#dbe7f5", "#2f6db5"},
+	Article: {"note", "#fdebd3", "#c7701c"},
+	Concept: {"ellipse", "#dcefd8", "#3f8a36"},
+	Module:  {"component", "#eee0f0", "#8a4d93"},
+	Stub:    {"box", "#eeeeee", "#777777"},
+}
+
+var relationStyle = map[string]string{
+	"contains": `style=bold`,
+	"next":     `style=dotted`,
+	"links":    `style=solid`,
+	"mentions": `style=dashed`,
+	"uses":     `style=bold, penwidth=2`,
+	"broader":  `arrowhead=empty`,
+	"related":  `style=dotted, arrowhead=none`,
+}
+
+// WriteDOT writes the view as a Graphviz digraph. The output is a function
+// of the view alone: the same query gives byte-identical DOT. Every string
+// is escaped, so no label or URL can break out of its attribute.
+func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
+	bw := bufio.NewWriter(w)
+	gid := opt.GraphID
+	if gid == "" {
+		gid = "map"
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	p("digraph %s {\n", Quote(gid))
+	p("  graph [id=%s, layout=%s, rankdir=LR, bgcolor=\"transparent\", fontname=%s, fontsize=12, tooltip=%s, label=%s, labelloc=t", Quote(gid), Quote(v.Query.Layout), Quote(fontName), Quote(v.Title), Quote(v.Title))
+	switch v.Query.Layout {
+	case "dot":
+		// Bound dot's crossing minimisation: a third of the time on big maps.
+		p(", nslimit=1, nslimit1=1, mclimit=0.3, ranksep=0.5, nodesep=0.25")
+	default:
+		p(", overlap=prism, overlap_scaling=-4, sep=\"+6\", splines=true, K=0.9")
+	}
+	p("];\n")
+	p("  node [fontname=%s, fontsize=11, style=\"filled,rounded\", penwidth=1.2, margin=\"0.12,0.05\"];\n", Quote(fontName))
+	p("  edge [fontname=%s, fontsize=9, color=\"#7a8794\", fontcolor=\"#55606b\", arrowsize=0.7];\n", Quote(fontName))
+
+	byCluster := map[string][]*ViewNode{}
+	for _, n := range v.Nodes {
+		byCluster[n.Cluster] = append(byCluster[n.Cluster], n)
+	}
+	children := map[string][]*Cluster{}
+	for _, c := range v.Clusters {
+		children[c.Parent] = append(children[c.Parent], c)
+	}
+	var writeCluster func(c *Cluster, indent string)
+	writeCluster = func(c *Cluster, indent string) {
+		p("%ssubgraph %s {\n", indent, Quote(c.ID))
+		p("%s  id=%s; label=%s; class=\"cluster\"; style=\"rounded\"; color=\"#b8c2cc\"; fontsize=11;", indent, Quote(gid+"-"+c.ID), Quote(clip(c.Label, 60)))
+		if opt.NodeURL != nil && c.NodeID != "" {
+			if u := safeURL(opt.NodeURL(c.NodeID)); u != "" {
+				p(" URL=%s; target=\"_top\";", Quote(u))
+			}
+		}
+		p("\n")
+		for _, n := range byCluster[c.ID] {
+			writeNode(p, n, opt, gid, indent+"  ")
+		}
+		for _, sub := range children[c.ID] {
+			writeCluster(sub, indent+"  ")
+		}
+		p("%s}\n", indent)
+	}
+	for _, c := range children[""] {
+		writeCluster(c, "  ")
+	}
+	for _, n := range byCluster[""] {
+		writeNode(p, n, opt, gid, "  ")
+	}
+	for _, e := range v.Edges {
+		ks := e.Kinds()
+		cls := make([]string, len(ks))
+		for i, k := range ks {
+			cls[i] = "rel-" + string(k)
+		}
+		p("  %s -> %s [id=%s, class=%s, label=%s, tooltip=%s", Quote(e.From), Quote(e.To),
+			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(e.Label()), Quote(edgeTooltip(e)))
+		if st, ok := relationStyle[string(ks[0])]; ok {
+			p(", %s", st)
+		}
+		if e.Weight > 1 {
+			p(", penwidth=%.1f", 1+minf(float64(e.Weight)/8, 2.5))
+		}
+		p("];\n")
+	}
+	writeLegend(p, v, gid)
+	p("}\n")
+	return bw.Flush()
+}
+
+func minf(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func writeNode(p func(string, ...any), n *ViewNode, opt DOTOptions, gid, indent string) {
+	st := kindStyle[n.Kind]
+	label := wrap(clip(n.Label, 64), 26)
+	if n.LabelZh != "" && n.LabelZh != n.Label && n.Kind != Article {
+		label += "\n" + clip(n.LabelZh, 32)
+	}
+	class := "kind-" + string(n.Kind)
+	if n.Focus {
+		class += " focus"
+	}
+	tooltip := n.Label
+	if n.Summary != "" {
+		tooltip += " — " + clip(n.Summary, 240)
+	}
+	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
+		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
+	if n.Focus {
+		p(", penwidth=2.5")
+	}
+	var url string
+	if n.Kind == Stub {
+		if opt.StubURL != nil {
+			url = opt.StubURL(n.Target)
+		}
+	} else if opt.NodeURL != nil {
+		url = opt.NodeURL(n.ID)
+	}
+	if u := safeURL(url); u != "" {
+		p(", URL=%s, target=\"_top\"", Quote(u))
+	}
+	p("];\n")
+}
+
+func writeLegend(p func(string, ...any), v *View, gid string) {
+	present := map[Kind]bool{}
+	for _, n := range v.Nodes {
+		present[n.Kind] = true
+	}
+	p("  subgraph \"cluster_legend\" {\n    id=%s; class=\"legend\"; label=\"Legend\"; style=\"rounded,dashed\"; color=\"#c9d1d9\"; fontsize=10;\n", Quote(gid+"-legend"))
+	prev := ""
+	for _, k := range append(append([]Kind(nil), Kinds...), Stub) {
+		if !present[k] {
+			continue
+		}
+		st := kindStyle[k]
+		id := "legend/" + string(k)
+		p("    %s [id=%s, class=\"legend\", label=%s, shape=%s, fillcolor=%s, color=%s, fontsize=9];\n", Quote(id), Quote(gid+"-"+id), Quote(string(k)), st.shape, Quote(st.fill), Quote(st.stroke))
+		if prev != "" {
+			p("    %s -> %s [style=invis];\n", Quote(prev), Quote(id))
+		}
+		prev = id
+	}
+	if v.Outside > 0 {
+		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges lead outside this view", v.Outside)))
+	}
+	p("  }\n")
+}
+
+func edgeTooltip(e *ViewEdge) string {
+	var b strings.Builder
+	b.WriteString(e.Label())
+	n := 0
+	for _, r := range e.Relations {
+		for _, ev := range r.Evidence {
+			if n == 3 {
+				break
+			}
+			fmt.Fprintf(&b, "\n%s:%d: %s", ev.Path, ev.Line, clip(ev.Text, 160))
+			n++
+		}
+	}
+	return b.String()
+}
+
+// Quote writes s as a DOT double-quoted string. Backslashes and quotes are
+// escaped, newlines become \n, and other control characters are dropped,
+// so no input can end the string early or inject attributes.
+func Quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+			// control characters and invalid bytes have no place in a label
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// safeURL keeps site-relative paths and http(s) URLs; anything else
+// (javascript:, data:, protocol-relative) is dropped.
+func safeURL(u string) string {
+	switch {
+	case u == "":
+		return ""
+	case strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") && !strings.HasPrefix(u, `/\`):
+		return u
+	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
+		return u
+	}
+	return ""
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// wrap breaks a label into lines of about width runes at spaces.
+func wrap(s string, width int) string {
+	words := strings.Fields(s)
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		if cur != "" && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width {
+			lines = append(lines, cur)
+			cur = w
+			continue
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,387 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config sets up a Pool. Command is required; the rest have defaults.
+type Config struct {
+	// Command returns a fresh, unstarted command that runs Serve on its
+	// stdin and stdout: the same binary with a hidden subcommand.
+	Command func() *exec.Cmd
+	// Workers is how many renders run at once. Default: number of CPUs.
+	Workers int
+	// MaxRenders recycles a worker after this many renders. Default 200.
+	MaxRenders int
+	// MaxRSS recycles a worker whose resident memory passes this many
+	// bytes (read from /proc where there is one). Default 256 MB.
+	MaxRSS int64
+	// Timeout is the deadline of one render; an overrunning worker is
+	// killed. Default 10 s.
+	Timeout time.Duration
+	// CacheBytes bounds the cache of rendered output. Default 64 MB.
+	CacheBytes int
+	// DotPath is the system Graphviz used for PNG; "" looks up "dot" on
+	// PATH. PNG is unsupported without it: go-graphviz's PNG is wrong.
+	DotPath string
+}
+
+// Stats counts what a pool did.
+type Stats struct {
+	Started, Recycled, Killed, Renders, CacheHits int
+}
+
+// Pool renders DOT in worker subprocesses. It is safe for concurrent use.
+type Pool struct {
+	cfg   Config
+	slots chan struct{}
+
+	mu    sync.Mutex
+	idle  []*worker
+	stats Stats
+	cache *lru
+	png   string
+}
+
+// NewPool returns a pool; workers start on first use.
+func NewPool(cfg Config) *Pool {
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.NumCPU()
+	}
+	if cfg.MaxRenders <= 0 {
+		cfg.MaxRenders = 200
+	}
+	if cfg.MaxRSS <= 0 {
+		cfg.MaxRSS = 256 << 20
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 64 << 20
+	}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), cache: newLRU(cfg.CacheBytes)}
+	p.png = cfg.DotPath
+	if p.png == "" {
+		p.png, _ = exec.LookPath("dot")
+	}
+	return p
+}
+
+// SupportsPNG reports whether PNG output is available (system Graphviz).
+func (p *Pool) SupportsPNG() bool { return p.png != "" }
+
+// Stats returns a snapshot of the counters.
+func (p *Pool) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stats
+}
+
+// Render lays out dot with layout and returns it in format ("svg" or
+// "png"). It waits for a free worker as long as ctx allows.
+func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([]byte, error) {
+	if err := check(dot, layout, format); err != nil {
+		return nil, err
+	}
+	key := cacheKey(dot, layout, format)
+	if b, ok := p.cache.get(key); ok {
+		p.mu.Lock()
+		p.stats.CacheHits++
+		p.mu.Unlock()
+		return b, nil
+	}
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
+	}
+	defer func() { <-p.slots }()
+	var out []byte
+	var err error
+	if format == "png" {
+		out, err = p.renderPNG(ctx, dot, layout)
+	} else {
+		out, err = p.renderSVG(ctx, dot, layout)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.cache.put(key, out)
+	return out, nil
+}
+
+func cacheKey(dot []byte, layout, format string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", layout, format)
+	h.Write(dot)
+	return string(h.Sum(nil))
+}
+
+func (p *Pool) renderPNG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
+	if p.png == "" {
+		return nil, fmt.Errorf("%w: PNG needs Graphviz's dot on PATH", ErrUnsupported)
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p.png, "-K"+layout, "-Tpng")
+	cmd.Stdin = bytes.NewReader(dot)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w after %v", ErrTimeout, p.cfg.Timeout)
+		}
+		return nil, fmt.Errorf("%w: %s", ErrBadDOT, strings.TrimSpace(errb.String()))
+	}
+	return out.Bytes(), nil
+}
+
+func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
+	w, err := p.get()
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := w.do(dot, layout, "svg")
+		done <- result{out, err}
+	}()
+	timer := time.NewTimer(p.cfg.Timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		var werr *workerError
+		if r.err != nil && !errors.As(r.err, &werr) {
+			// The pipe broke: the worker is gone.
+			w.kill()
+			return nil, fmt.Errorf("render worker: %w", r.err)
+		}
+		p.put(w)
+		if r.err != nil {
+			return nil, r.err
+		}
+		return r.out, nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	// go-graphviz ignores deadlines, so the only way to stop a layout is to
+	// kill the process running it.
+	w.kill()
+	p.mu.Lock()
+	p.stats.Killed++
+	p.mu.Unlock()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
+	}
+	return nil, fmt.Errorf("%w after %v", ErrTimeout, p.cfg.Timeout)
+}
+
+// get returns an idle worker or starts one.
+func (p *Pool) get() (*worker, error) {
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		w := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return w, nil
+	}
+	p.stats.Started++
+	p.mu.Unlock()
+	return startWorker(p.cfg.Command())
+}
+
+// put returns a worker to the idle list, or retires it when it has done
+// enough renders or grown too large.
+func (p *Pool) put(w *worker) {
+	w.renders++
+	p.mu.Lock()
+	p.stats.Renders++
+	if w.renders >= p.cfg.MaxRenders || w.rss() > p.cfg.MaxRSS {
+		p.stats.Recycled++
+		p.mu.Unlock()
+		w.close()
+		return
+	}
+	p.idle = append(p.idle, w)
+	p.mu.Unlock()
+}
+
+// Close stops the idle workers.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, w := range idle {
+		w.close()
+	}
+	return nil
+}
+
+type worker struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	stdout  *bufio.Reader
+	renders int
+}
+
+// workerError is a render error reported by a healthy worker.
+type workerError struct{ msg string }
+
+func (e *workerError) Error() string { return e.msg }
+
+// Is maps the worker's message back to the error kinds of this package.
+func (e *workerError) Is(target error) bool {
+	for _, k := range []error{ErrBadDOT, ErrUnsupported, ErrTooLarge} {
+		if target == k && strings.HasPrefix(e.msg, k.Error()) {
+			return true
+		}
+	}
+	return false
+}
+
+func startWorker(cmd *exec.Cmd) (*worker, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Stderr == nil {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start render worker: %w", err)
+	}
+	return &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout)}, nil
+}
+
+func (w *worker) do(dot []byte, layout, format string) ([]byte, error) {
+	if _, err := fmt.Fprintf(w.stdin, "%s %s %d\n", layout, format, len(dot)); err != nil {
+		return nil, err
+	}
+	if _, err := w.stdin.Write(dot); err != nil {
+		return nil, err
+	}
+	header, err := w.stdout.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	f := strings.Fields(header)
+	if len(f) != 2 {
+		return nil, fmt.Errorf("bad response header %q", header)
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("bad response length %q", f[1])
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(w.stdout, body); err != nil {
+		return nil, err
+	}
+	if f[0] == "err" {
+		return nil, &workerError{msg: string(body)}
+	}
+	return body, nil
+}
+
+func (w *worker) rss() int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(w.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+func (w *worker) close() {
+	_ = w.stdin.Close()
+	done := make(chan struct{})
+	go func() { _ = w.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		_ = w.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func (w *worker) kill() {
+	_ = w.cmd.Process.Kill()
+	_ = w.stdin.Close()
+	_ = w.cmd.Wait()
+}
+
+// lru is a byte-bounded cache of rendered output.
+type lru struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	order *list.List
+	items map[string]*list.Element
+}
+
+type entry struct {
+	key string
+	val []byte
+}
+
+func newLRU(max int) *lru {
+	return &lru{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *lru) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*entry).val, true
+	}
+	return nil, false
+}
+
+func (c *lru) put(key string, val []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[key]; ok || len(val) > c.max {
+		return
+	}
+	c.items[key] = c.order.PushFront(&entry{key, val})
+	c.size += len(val)
+	for c.size > c.max {
+		el := c.order.Back()
+		e := el.Value.(*entry)
+		c.order.Remove(el)
+		delete(c.items, e.key)
+		c.size -= len(e.val)
+	}
+}

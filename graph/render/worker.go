@@ -1,0 +1,63 @@
+package render
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// The worker protocol, one request at a time over a pipe:
+//
+//	request:  "<layout> <format> <n>\n" then n bytes of DOT
+//	response: "ok <n>\n" then n bytes, or "err <n>\n" then n bytes of message
+
+// Serve runs the worker side until r is closed: the hidden render-worker
+// subcommand calls it with stdin and stdout.
+func Serve(r io.Reader, w io.Writer) error {
+	br := bufio.NewReader(r)
+	bw := bufio.NewWriter(w)
+	for {
+		header, err := br.ReadString('\n')
+		if err == io.EOF && header == "" {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 {
+			return fmt.Errorf("render worker: bad request header %q", header)
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil || n < 0 || n > MaxDOTBytes {
+			return fmt.Errorf("render worker: bad length %q", f[2])
+		}
+		dot := make([]byte, n)
+		if _, err := io.ReadFull(br, dot); err != nil {
+			return err
+		}
+		out, rerr := renderLocal(dot, f[0], f[1])
+		if rerr != nil {
+			fmt.Fprintf(bw, "err %d\n%s", len(rerr.Error()), rerr.Error())
+		} else {
+			fmt.Fprintf(bw, "ok %d\n", len(out))
+			bw.Write(out)
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+func renderLocal(dot []byte, layout, format string) ([]byte, error) {
+	if err := check(dot, layout, format); err != nil {
+		return nil, err
+	}
+	if format != "svg" {
+		return nil, fmt.Errorf("%w: the worker renders only svg", ErrUnsupported)
+	}
+	return svgDirect(context.Background(), dot, layout)
+}

@@ -1,0 +1,587 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/codeatlas/codeatlas/extract"
+)
+
+// maxViewEvidence caps the evidence a view keeps per relation on an edge;
+// the edge's Weight still counts all of it.
+const maxViewEdgeEvidence = 5
+
+// View answers a query. Unknown nodes wrap ErrUnknownNode, bad queries
+// ErrBadQuery, unconnected path ends ErrNoPath.
+func (g *Graph) View(q Query) (*View, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range []string{q.Focus, q.From, q.To} {
+		if id == "" {
+			continue
+		}
+		if _, err := g.Node(id); err != nil {
+			return nil, err
+		}
+	}
+	b := &builder{g: g, q: q, rep: map[string]string{}, nodes: map[string]*ViewNode{}, edges: map[[2]string]*ViewEdge{}, skip: map[extract.Relation]bool{}}
+	switch q.View {
+	case Overview:
+		b.overview()
+	case ProjectView:
+		b.project()
+	case ConceptView:
+		b.concept()
+	case Ego:
+		b.ego()
+	case PathView:
+		if err := b.path(); err != nil {
+			return nil, err
+		}
+	case Full:
+		b.full()
+	}
+	return b.finish(), nil
+}
+
+// builder assembles a view: rep maps each base node the view shows to the
+// view node standing for it (itself, its project, or a stub); edges are the
+// base edges between represented nodes, aggregated.
+type builder struct {
+	g        *Graph
+	q        Query
+	title    string
+	rep      map[string]string
+	nodes    map[string]*ViewNode
+	edges    map[[2]string]*ViewEdge
+	clusters []*Cluster
+	skip     map[extract.Relation]bool // relations the view shows otherwise (clusters) or not at all
+	paths    [][]Hop
+}
+
+func (b *builder) show(id string) *ViewNode {
+	if vn, ok := b.nodes[id]; ok {
+		b.rep[id] = id
+		return vn
+	}
+	n := b.g.nodes[id]
+	vn := &ViewNode{Node: n, Focus: id == b.q.Focus || id == b.q.From || id == b.q.To}
+	b.nodes[id] = vn
+	b.rep[id] = id
+	return vn
+}
+
+func (b *builder) overview() {
+	b.title = "Overview: projects and concepts"
+	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	for _, n := range b.g.Nodes() {
+		switch n.Kind {
+		case Project, Concept:
+			if b.q.allows(n.Kind) {
+				b.show(n.ID)
+			}
+		}
+	}
+	for _, n := range b.g.Nodes() {
+		var owner string
+		switch n.Kind {
+		case Article, Module:
+			owner = "p/" + n.Project
+		default:
+			continue
+		}
+		if _, ok := b.nodes[owner]; ok && n.Project != "" {
+			b.rep[n.ID] = owner
+		}
+	}
+	// Concepts no project touches would float alone; they stay reachable
+	// from search and the concept pages.
+	b.collapse(func(vn *ViewNode) int {
+		if vn.Kind == Project {
+			return 1 << 20
+		}
+		return b.degree(vn.ID)
+	}, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}} })
+}
+
+func (b *builder) degree(id string) int {
+	n := 0
+	for _, e := range b.g.out[id] {
+		n += e.Weight()
+	}
+	for _, e := range b.g.in[id] {
+		n += e.Weight()
+	}
+	return n
+}
+
+// project shows a project's table of contents as nested clusters, the
+// concepts its articles touch and the other projects they reference.
+func (b *builder) project() {
+	p := b.g.nodes[b.q.Focus]
+	b.title = "Project: " + p.Label
+	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	b.show(p.ID)
+	root := &Cluster{ID: "cluster_" + p.ID, Label: p.Label, NodeID: p.ID}
+	b.clusters = append(b.clusters, root)
+	b.nodes[p.ID].Cluster = root.ID
+	var members []string
+	var walk func(id string, cluster *Cluster, depth int)
+	walk = func(id string, cluster *Cluster, depth int) {
+		for _, e := range b.g.out[id] {
+			if !e.Has(extract.Contains) || depth > 8 {
+				continue
+			}
+			child := b.g.nodes[e.To]
+			if _, seen := b.rep[child.ID]; seen || !b.q.allows(child.Kind) {
+				continue
+			}
+			vn := b.show(child.ID)
+			members = append(members, child.ID)
+			vn.Cluster = cluster.ID
+			sub := cluster
+			if hasContains(b.g.out[child.ID]) {
+				sub = &Cluster{ID: "cluster_" + child.ID, Label: child.Label, Parent: cluster.ID, NodeID: child.ID}
+				b.clusters = append(b.clusters, sub)
+				vn.Cluster = sub.ID
+			}
+			walk(child.ID, sub, depth+1)
+		}
+	}
+	walk(p.ID, root, 0)
+	members = append(members, p.ID)
+	for _, id := range members {
+		for _, e := range b.g.out[id] {
+			b.reach(e.To)
+		}
+		for _, e := range b.g.in[id] {
+			b.reach(e.From)
+		}
+	}
+	b.collapse(func(vn *ViewNode) int {
+		if vn.Cluster != "" {
+			return 1 << 20
+		}
+		return b.degree(vn.ID)
+	}, func(k Kind) Query { return Query{View: Ego, Focus: p.ID, Depth: 2, Kinds: []Kind{k}, Budget: 1000} })
+}
+
+func hasContains(es []*Edge) bool {
+	for _, e := range es {
+		if e.Has(extract.Contains) {
+			return true
+		}
+	}
+	return false
+}
+
+// reach shows a node referenced from the view's members: a concept or a
+// module as itself, an article of another project as that project.
+func (b *builder) reach(id string) {
+	if _, ok := b.rep[id]; ok {
+		return
+	}
+	n := b.g.nodes[id]
+	switch n.Kind {
+	case Concept, Project:
+		if b.q.allows(n.Kind) {
+			b.show(id)
+		}
+	case Module:
+		if n.Project != "" && b.q.allows(Project) {
+			if _, ok := b.nodes["p/"+n.Project]; !ok {
+				b.show("p/" + n.Project)
+			}
+			b.rep[id] = "p/" + n.Project
+		} else if b.q.allows(Module) {
+			b.show(id)
+		}
+	case Article:
+		owner := "p/" + n.Project
+		if _, ok := b.g.nodes[owner]; ok && n.Project != "" && b.q.allows(Project) {
+			b.show(owner)
+			b.rep[id] = owner
+		}
+	}
+}
+
+// concept shows every article touching a concept, grouped by project, and
+// its broader and narrower concepts.
+func (b *builder) concept() {
+	c := b.g.nodes[b.q.Focus]
+	b.title = "Concept: " + c.Label
+	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	b.show(c.ID)
+	clusters := map[string]*Cluster{}
+	for _, e := range b.g.in[c.ID] {
+		n := b.g.nodes[e.From]
+		if !b.q.allows(n.Kind) {
+			continue
+		}
+		vn := b.show(n.ID)
+		if n.Kind == Article && n.Project != "" {
+			cl := clusters[n.Project]
+			if cl == nil {
+				label := n.Project
+				if p, ok := b.g.nodes["p/"+n.Project]; ok {
+					label = p.Label
+				}
+				cl = &Cluster{ID: "cluster_p/" + n.Project, Label: label, NodeID: "p/" + n.Project}
+				clusters[n.Project] = cl
+				b.clusters = append(b.clusters, cl)
+			}
+			vn.Cluster = cl.ID
+		}
+	}
+	for _, e := range b.g.out[c.ID] {
+		if n := b.g.nodes[e.To]; n.Kind == Concept || b.q.allows(n.Kind) {
+			b.show(n.ID)
+		}
+	}
+	b.collapse(func(vn *ViewNode) int { return b.degree(vn.ID) },
+		func(k Kind) Query { return Query{View: Ego, Focus: c.ID, Depth: 1, Kinds: []Kind{k}, Budget: 1000} })
+}
+
+// neighbours returns the nodes next to id in either direction, heaviest
+// edge first, then by id, ignoring relations in skip.
+func (b *builder) neighbours(id string) []string {
+	weight := map[string]int{}
+	for _, e := range b.g.out[id] {
+		if !b.skipsAll(e) {
+			weight[e.To] += e.Weight()
+		}
+	}
+	for _, e := range b.g.in[id] {
+		if !b.skipsAll(e) {
+			weight[e.From] += e.Weight()
+		}
+	}
+	out := make([]string, 0, len(weight))
+	for n := range weight {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if weight[out[i]] != weight[out[j]] {
+			return weight[out[i]] > weight[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func (b *builder) skipsAll(e *Edge) bool {
+	for _, r := range e.Relations {
+		if !b.skip[r.Kind] {
+			return false
+		}
+	}
+	return true
+}
+
+// ego is a level-by-level search from the focus. When the budget is
+// reached, a node's remaining neighbours collapse into one stub per kind
+// that opens the narrower view: that node's neighbours of that kind.
+func (b *builder) ego() {
+	f := b.g.nodes[b.q.Focus]
+	b.title = fmt.Sprintf("Around %s (depth %d)", f.Label, b.q.Depth)
+	b.show(f.ID)
+	frontier := []string{f.ID}
+	for level := 1; level <= b.q.Depth && len(frontier) > 0; level++ {
+		var next []string
+		for _, id := range frontier {
+			rest := map[Kind]int{}
+			for _, nb := range b.neighbours(id) {
+				if _, seen := b.rep[nb]; seen {
+					continue
+				}
+				n := b.g.nodes[nb]
+				if !b.q.allows(n.Kind) {
+					continue
+				}
+				if len(b.nodes) >= b.q.Budget {
+					rest[n.Kind]++
+					b.rep[nb] = stubID(id, n.Kind)
+					continue
+				}
+				b.show(nb)
+				next = append(next, nb)
+			}
+			for _, k := range Kinds {
+				if rest[k] > 0 {
+					b.addStub(stubID(id, k), k, rest[k], Query{View: Ego, Focus: id, Depth: 1, Kinds: []Kind{k}, Budget: max(rest[k]+10, DefaultBudget)})
+				}
+			}
+		}
+		frontier = next
+	}
+}
+
+func stubID(parent string, k Kind) string { return "stub/" + string(k) + "/" + parent }
+
+func (b *builder) addStub(id string, k Kind, count int, target Query) {
+	vn := b.nodes[id]
+	if vn == nil {
+		vn = &ViewNode{Node: &Node{ID: id, Kind: Stub, Label: fmt.Sprintf("+%d more %s", count, plural(k, count))}, Target: target}
+		b.nodes[id] = vn
+	}
+	vn.Count = count
+	vn.Label = fmt.Sprintf("+%d more %s", count, plural(k, count))
+	vn.Summary = fmt.Sprintf("%d %s collapsed to keep this map under %d nodes; open the narrower view", count, plural(k, count), b.q.Budget)
+}
+
+func plural(k Kind, n int) string {
+	if n == 1 {
+		return string(k)
+	}
+	return string(k) + "s"
+}
+
+// collapse keeps the view within its budget: the nodes ranked lowest by
+// score collapse into one stub per kind pointing at target(kind).
+func (b *builder) collapse(score func(*ViewNode) int, target func(Kind) Query) {
+	if len(b.nodes) <= b.q.Budget {
+		return
+	}
+	var cands []*ViewNode
+	for _, vn := range b.nodes {
+		if !vn.Focus {
+			cands = append(cands, vn)
+		}
+	}
+	scores := make(map[string]int, len(cands))
+	for _, vn := range cands {
+		scores[vn.ID] = score(vn)
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		a, c := cands[i], cands[j]
+		if scores[a.ID] != scores[c.ID] {
+			return scores[a.ID] > scores[c.ID]
+		}
+		return a.ID < c.ID
+	})
+	keep := b.q.Budget - len(Kinds) - (len(b.nodes) - len(cands))
+	if keep < 0 {
+		keep = 0
+	}
+	rest := map[Kind]int{}
+	collapsed := map[string]string{}
+	for _, vn := range cands[keep:] {
+		collapsed[vn.ID] = stubID("view", vn.Kind)
+		rest[vn.Kind]++
+		delete(b.nodes, vn.ID)
+	}
+	for base, r := range b.rep {
+		if stub, ok := collapsed[r]; ok {
+			b.rep[base] = stub
+		}
+	}
+	for _, k := range Kinds {
+		if rest[k] > 0 {
+			b.addStub(stubID("view", k), k, rest[k], target(k))
+		}
+	}
+}
+
+// path shows the shortest paths between From and To through typed edges,
+// walked in either direction; next (reading order) is not a relation
+// between ideas, so paths do not use it.
+func (b *builder) path() error {
+	b.skip[extract.Next] = true
+	from, to := b.q.From, b.q.To
+	b.title = fmt.Sprintf("Path from %s to %s", b.g.nodes[from].Label, b.g.nodes[to].Label)
+	dist := map[string]int{from: 0}
+	preds := map[string][]string{}
+	queue := []string{from}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur == to {
+			break
+		}
+		for _, nb := range b.neighbours(cur) {
+			n := b.g.nodes[nb]
+			if nb != to && !b.q.allows(n.Kind) {
+				continue
+			}
+			d, seen := dist[nb]
+			if !seen {
+				dist[nb] = dist[cur] + 1
+				queue = append(queue, nb)
+				d = dist[nb]
+			}
+			if d == dist[cur]+1 {
+				preds[nb] = append(preds[nb], cur)
+			}
+		}
+	}
+	if _, ok := dist[to]; !ok {
+		return fmt.Errorf("%w between %s and %s", ErrNoPath, from, to)
+	}
+	const maxPaths = 5
+	var walk func(id string, suffix []string)
+	walk = func(id string, suffix []string) {
+		if len(b.paths) >= maxPaths {
+			return
+		}
+		if id == from {
+			nodes := append([]string{from}, suffix...)
+			b.paths = append(b.paths, b.hops(nodes))
+			return
+		}
+		ps := append([]string(nil), preds[id]...)
+		sort.Strings(ps)
+		for _, p := range ps {
+			walk(p, append([]string{id}, suffix...))
+		}
+	}
+	if from == to {
+		b.show(from)
+		return nil
+	}
+	walk(to, nil)
+	for _, p := range b.paths {
+		for _, h := range p {
+			b.show(h.From)
+			b.show(h.To)
+		}
+	}
+	return nil
+}
+
+func (b *builder) hops(nodes []string) []Hop {
+	var hops []Hop
+	for i := 1; i < len(nodes); i++ {
+		h := Hop{From: nodes[i-1], To: nodes[i]}
+		if e := b.g.edge(h.From, h.To); e != nil {
+			h.Forward = true
+			h.Relations = b.keep(e.Relations)
+		} else if e := b.g.edge(h.To, h.From); e != nil {
+			h.Relations = b.keep(e.Relations)
+		}
+		hops = append(hops, h)
+	}
+	return hops
+}
+
+func (b *builder) keep(rs []Relation) []Relation {
+	var out []Relation
+	for _, r := range rs {
+		if !b.skip[r.Kind] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (g *Graph) edge(from, to string) *Edge {
+	es := g.out[from]
+	i := sort.Search(len(es), func(i int) bool { return es[i].To >= to })
+	if i < len(es) && es[i].To == to {
+		return es[i]
+	}
+	return nil
+}
+
+func (b *builder) full() {
+	b.title = "Everything"
+	for _, n := range b.g.Nodes() {
+		if b.q.allows(n.Kind) {
+			b.show(n.ID)
+		}
+	}
+	b.collapse(func(vn *ViewNode) int { return b.degree(vn.ID) }, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}, Budget: 100000} })
+}
+
+// finish aggregates the base edges between represented nodes and sorts
+// everything. Edges from a shown node to a node the view does not show are
+// counted in Outside, never dropped silently.
+func (b *builder) finish() *View {
+	v := &View{Query: b.q, Title: b.title, Paths: b.paths}
+	bases := make([]string, 0, len(b.rep))
+	for id := range b.rep {
+		bases = append(bases, id)
+	}
+	sort.Strings(bases)
+	for _, id := range bases {
+		rf := b.rep[id]
+		for _, e := range b.g.out[id] {
+			rt, ok := b.rep[e.To]
+			if b.skipsAll(e) {
+				continue
+			}
+			if !ok {
+				v.Outside++
+				continue
+			}
+			if rf == rt {
+				continue
+			}
+			ve := b.edges[[2]string{rf, rt}]
+			if ve == nil {
+				ve = &ViewEdge{From: rf, To: rt}
+				b.edges[[2]string{rf, rt}] = ve
+			}
+			for _, r := range e.Relations {
+				if b.skip[r.Kind] {
+					continue
+				}
+				ve.Weight += len(r.Evidence)
+				ve.addEvidence(r)
+			}
+		}
+		for _, e := range b.g.in[id] {
+			if _, ok := b.rep[e.From]; !ok && !b.skipsAll(e) {
+				v.Outside++
+			}
+		}
+	}
+	for _, vn := range b.nodes {
+		v.Nodes = append(v.Nodes, vn)
+	}
+	sort.Slice(v.Nodes, func(i, j int) bool { return v.Nodes[i].ID < v.Nodes[j].ID })
+	for _, e := range b.edges {
+		v.Edges = append(v.Edges, e)
+	}
+	sort.Slice(v.Edges, func(i, j int) bool {
+		if v.Edges[i].From != v.Edges[j].From {
+			return v.Edges[i].From < v.Edges[j].From
+		}
+		return v.Edges[i].To < v.Edges[j].To
+	})
+	v.Clusters = b.clusters
+	sort.SliceStable(v.Clusters, func(i, j int) bool { return v.Clusters[i].ID < v.Clusters[j].ID })
+	return v
+}
+
+func (e *ViewEdge) addEvidence(r Relation) {
+	i := sort.Search(len(e.Relations), func(i int) bool { return e.Relations[i].Kind >= r.Kind })
+	if i == len(e.Relations) || e.Relations[i].Kind != r.Kind {
+		e.Relations = append(e.Relations, Relation{})
+		copy(e.Relations[i+1:], e.Relations[i:])
+		e.Relations[i] = Relation{Kind: r.Kind}
+	}
+	have := &e.Relations[i]
+	for _, ev := range r.Evidence {
+		if len(have.Evidence) >= maxViewEdgeEvidence {
+			break
+		}
+		have.Evidence = append(have.Evidence, ev)
+	}
+}
+
+// Label is the text shown on an edge: its kinds, with the count when the
+// edge aggregates more than one piece of evidence.
+func (e *ViewEdge) Label() string {
+	ks := make([]string, len(e.Relations))
+	for i, r := range e.Relations {
+		ks[i] = string(r.Kind)
+	}
+	s := strings.Join(ks, ", ")
+	if e.Weight > 1 {
+		s += fmt.Sprintf(" ×%d", e.Weight)
+	}
+	return s
+}
