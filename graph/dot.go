@@ -62,7 +62,9 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		// Bound dot's crossing minimisation: a third of the time on big maps.
 		p(", nslimit=1, nslimit1=1, mclimit=0.3, ranksep=0.5, nodesep=0.25")
 	default:
-		p(", overlap=prism, overlap_scaling=-4, sep=\"+6\", splines=true, K=0.9")
+		// Straight edges: spline routing around nodes costs more than the
+		// layout itself on a few hundred edges.
+		p(", overlap=prism, overlap_scaling=-4, sep=\"+6\", splines=false, K=0.9")
 	}
 	p("];\n")
 	p("  node [fontname=%s, fontsize=11, style=\"filled,rounded\", penwidth=1.2, margin=\"0.12,0.05\"];\n", Quote(fontName))
@@ -100,14 +102,20 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	for _, n := range byCluster[""] {
 		writeNode(p, n, opt, gid, "  ")
 	}
+	// Edge labels become virtual nodes in dot; on a crowded map they cost
+	// seconds and hide the nodes, so the kinds stay in tooltips and classes.
+	labels := len(v.Edges) <= 80
 	for _, e := range v.Edges {
 		ks := e.Kinds()
 		cls := make([]string, len(ks))
 		for i, k := range ks {
 			cls[i] = "rel-" + string(k)
 		}
-		p("  %s -> %s [id=%s, class=%s, label=%s, tooltip=%s", Quote(e.From), Quote(e.To),
-			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(e.Label()), Quote(edgeTooltip(e)))
+		p("  %s -> %s [id=%s, class=%s, tooltip=%s", Quote(e.From), Quote(e.To),
+			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(edgeTooltip(e)))
+		if labels {
+			p(", label=%s", Quote(e.Label()))
+		}
 		if st, ok := relationStyle[string(ks[0])]; ok {
 			p(", %s", st)
 		}
@@ -179,6 +187,9 @@ func writeLegend(p func(string, ...any), v *View, gid string) {
 			p("    %s -> %s [style=invis];\n", Quote(prev), Quote(id))
 		}
 		prev = id
+	}
+	if v.Hidden > 0 {
+		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d concept-to-concept mentions not drawn", v.Hidden)))
 	}
 	if v.Outside > 0 {
 		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges lead outside this view", v.Outside)))

@@ -59,6 +59,8 @@ type builder struct {
 	edges    map[[2]string]*ViewEdge
 	clusters []*Cluster
 	skip     map[extract.Relation]bool // relations the view shows otherwise (clusters) or not at all
+	hide     func(from, to *Node, k extract.Relation) bool
+	hidden   int
 	paths    [][]Hop
 }
 
@@ -77,6 +79,12 @@ func (b *builder) show(id string) *ViewNode {
 func (b *builder) overview() {
 	b.title = "Overview: projects and concepts"
 	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	// Concept pages mention each other all the time; drawn, those edges
+	// turn the overview into a hairball. They are counted, and the concept
+	// pages and maps show them.
+	b.hide = func(from, to *Node, k extract.Relation) bool {
+		return from.Kind == Concept && to.Kind == Concept && k != extract.Broader
+	}
 	for _, n := range b.g.Nodes() {
 		switch n.Kind {
 		case Project, Concept:
@@ -528,6 +536,10 @@ func (b *builder) finish() *View {
 				if b.skip[r.Kind] {
 					continue
 				}
+				if b.hide != nil && b.hide(b.g.nodes[id], b.g.nodes[e.To], r.Kind) {
+					b.hidden++
+					continue
+				}
 				ve.Weight += len(r.Evidence)
 				ve.addEvidence(r)
 			}
@@ -543,8 +555,11 @@ func (b *builder) finish() *View {
 	}
 	sort.Slice(v.Nodes, func(i, j int) bool { return v.Nodes[i].ID < v.Nodes[j].ID })
 	for _, e := range b.edges {
-		v.Edges = append(v.Edges, e)
+		if len(e.Relations) > 0 {
+			v.Edges = append(v.Edges, e)
+		}
 	}
+	v.Hidden = b.hidden
 	sort.Slice(v.Edges, func(i, j int) bool {
 		if v.Edges[i].From != v.Edges[j].From {
 			return v.Edges[i].From < v.Edges[j].From
@@ -552,6 +567,9 @@ func (b *builder) finish() *View {
 		return v.Edges[i].To < v.Edges[j].To
 	})
 	v.Clusters = b.clusters
+	if v.Query.Layout == "" {
+		v.Query.Layout = autoLayout(v)
+	}
 	sort.SliceStable(v.Clusters, func(i, j int) bool { return v.Clusters[i].ID < v.Clusters[j].ID })
 	return v
 }

@@ -1,9 +1,120 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/web"
 )
 
 func newServe() *cobra.Command {
-	return &cobra.Command{Use: "serve", Short: "Serve the interactive explorer", RunE: func(cmd *cobra.Command, _ []string) error { return nil }}
+	var dir, addr string
+	var watch, open, verbose bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the explorer: clickable maps, articles, search, exports",
+		Example: `  codeatlas serve                          # the bundled notes on http://127.0.0.1:8080
+  codeatlas serve --content ~/notes --watch # your notes, reloading as you edit`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			level := slog.LevelInfo
+			if verbose {
+				level = slog.LevelDebug
+			}
+			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			gin.SetMode(gin.ReleaseMode)
+			pool, err := newPool()
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			srv, err := web.New(web.Config{
+				Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+					return load(dir, dot)
+				},
+				Renderer: pool,
+				Logger:   log,
+			})
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
+			if watch {
+				if dir == "" {
+					log.Warn("--watch needs --content DIR; the bundled notes are embedded and never change")
+				} else if err := srv.Watch(ctx, dir, 200*time.Millisecond); err != nil {
+					return err
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			hs := &http.Server{
+				Handler:           srv.Handler(),
+				ReadHeaderTimeout: 5 * time.Second,
+				ReadTimeout:       10 * time.Second,
+				WriteTimeout:      60 * time.Second,
+				IdleTimeout:       120 * time.Second,
+			}
+			url := "http://" + ln.Addr().String()
+			log.Info("serving", "url", url, "content", contentName(dir))
+			fmt.Fprintln(cmd.OutOrStdout(), "codeatlas is serving on", url)
+			srv.Warm(ctx)
+			if open {
+				openBrowser(url)
+			}
+			errc := make(chan error, 1)
+			go func() { errc <- hs.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			log.Info("shutting down")
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer scancel()
+			if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	addContentFlag(cmd, &dir)
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&watch, "watch", false, "rebuild when the notes change (with --content)")
+	cmd.Flags().BoolVar(&open, "open", false, "open the explorer in a browser")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	return cmd
+}
+
+func contentName(dir string) string {
+	if dir == "" {
+		return "bundled notes"
+	}
+	return dir
+}
+
+func openBrowser(url string) {
+	name := "xdg-open"
+	switch runtime.GOOS {
+	case "darwin":
+		name = "open"
+	case "windows":
+		name = "explorer"
+	}
+	_ = exec.Command(name, url).Start()
 }

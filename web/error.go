@@ -1,0 +1,87 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+var (
+	errNotFound       = errors.New("page not found")
+	errPNGUnsupported = errors.New("PNG export needs Graphviz's dot installed on the server")
+	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters", graph.ErrBadQuery)
+)
+
+type errorData struct {
+	pageData
+	Status      int
+	Message     string
+	Suggestions []hit
+}
+
+// status is the one place errors become HTTP statuses.
+func status(err error) int {
+	switch {
+	case errors.Is(err, graph.ErrUnknownNode), errors.Is(err, errNotFound), errors.Is(err, graph.ErrNoPath):
+		return http.StatusNotFound
+	case errors.Is(err, graph.ErrBadQuery), errors.Is(err, render.ErrUnsupported), errors.Is(err, errPNGUnsupported):
+		return http.StatusBadRequest
+	case errors.Is(err, render.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, render.ErrTimeout):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers with the error's status: a JSON body for API clients and
+// export URLs, an HTML page with suggestions otherwise. Server errors are
+// logged once, here.
+func (s *Server) fail(c *gin.Context, err error) {
+	code := status(err)
+	if code >= 500 {
+		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
+	}
+	if code == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "5")
+	}
+	msg := err.Error()
+	if code == http.StatusInternalServerError {
+		msg = "internal error"
+	}
+	path := c.Request.URL.Path
+	if wantsJSON(c) || strings.HasPrefix(path, "/map.") || path == "/graph.json" || strings.HasPrefix(path, "/static/") {
+		c.AbortWithStatusJSON(code, gin.H{"error": msg, "status": code})
+		return
+	}
+	st := s.site.Load()
+	d := errorData{pageData: s.page(st, http.StatusText(code)), Status: code, Message: msg}
+	if code == http.StatusNotFound {
+		id := strings.TrimPrefix(path, "/")
+		if f := c.Query("focus"); f != "" {
+			id = f
+		}
+		d.Suggestions = st.suggestions(id)
+	}
+	s.html(c, code, "error.html", d)
+	c.Abort()
+}
+
+func wantsJSON(c *gin.Context) bool {
+	a := c.GetHeader("Accept")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+}
+
+func (s *Server) html(c *gin.Context, code int, name string, data any) {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(code)
+	if err := s.tmpl.ExecuteTemplate(c.Writer, name, data); err != nil {
+		s.log.Error("template", "name", name, "err", err)
+	}
+}

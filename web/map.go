@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/codeatlas/codeatlas/graph"
+)
+
+// parseQuery reads a view query from URL parameters. Errors wrap
+// graph.ErrBadQuery and become 400s.
+func parseQuery(c *gin.Context) (graph.Query, error) {
+	q := graph.Query{View: graph.ViewKind(c.Query("view")), Focus: c.Query("focus"), From: c.Query("from"), To: c.Query("to"), Layout: c.Query("layout")}
+	if s := c.Query("depth"); s != "" {
+		d, err := strconv.Atoi(s)
+		if err != nil {
+			return q, fmt.Errorf("%w: depth %q is not a number", graph.ErrBadQuery, s)
+		}
+		q.Depth = d
+	}
+	if s := c.Query("budget"); s != "" {
+		b, err := strconv.Atoi(s)
+		if err != nil {
+			return q, fmt.Errorf("%w: budget %q is not a number", graph.ErrBadQuery, s)
+		}
+		q.Budget = b
+	}
+	// The form sends one k per checked box; links use kinds=a,b.
+	ks := append(c.QueryArray("k"), c.Query("kinds"))
+	kinds, err := graph.ParseKinds(strings.Join(ks, ","))
+	if err != nil {
+		return q, err
+	}
+	q.Kinds = kinds
+	return q.Normalize()
+}
+
+// dotOptions links nodes to their pages and stubs to their narrower maps.
+func dotOptions(gid string) graph.DOTOptions {
+	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid}
+}
+
+func viewDOT(v *graph.View, gid string) []byte {
+	var buf bytes.Buffer
+	_ = v.WriteDOT(&buf, dotOptions(gid))
+	return buf.Bytes()
+}
+
+// mapSVG renders the map of q, through the renderer's cache.
+func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, error) {
+	v, err := st.graph.View(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderView(ctx, v, "map")
+}
+
+func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
+	defer cancel()
+	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid), v.Query.Layout, "svg")
+}
+
+// etag is a weak validator of (graph version, what).
+func etag(st *site, what string) string {
+	h := sha256.Sum256([]byte(st.version + "\x00" + what))
+	return `W/"` + hex.EncodeToString(h[:8]) + `"`
+}
+
+// notModified sets the validators and reports whether the client's copy is
+// current, in which case it has answered 304.
+func notModified(c *gin.Context, tag string) bool {
+	c.Header("ETag", tag)
+	c.Header("Cache-Control", "no-cache")
+	for _, t := range strings.Split(c.GetHeader("If-None-Match"), ",") {
+		if strings.TrimSpace(t) == tag {
+			c.Status(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+type mapPageData struct {
+	pageData
+	View      *graph.View
+	SVG       template.HTML
+	Query     graph.Query
+	Exports   []exportLink
+	ViewKinds []graph.ViewKind
+	Depths    []int
+	Kinds     []kindChoice
+	Layouts   []string
+	Hops      [][]hopRow
+	Twin      twin
+	DataJSON  string
+}
+
+type exportLink struct{ Label, URL, File string }
+
+type kindChoice struct {
+	Kind    graph.Kind
+	Checked bool
+}
+
+func (s *Server) mapPage(c *gin.Context) {
+	st := s.site.Load()
+	q, err := parseQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := st.graph.View(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	tag := etag(st, "page "+v.Query.Key())
+	if notModified(c, tag) {
+		return
+	}
+	svg, err := s.renderView(c.Request.Context(), v, "map")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := mapPageData{pageData: s.page(st, v.Title), View: v, SVG: template.HTML(svg), Query: v.Query,
+		ViewKinds: graph.ViewKinds, Depths: []int{1, 2, 3}, Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
+	d.Exports = s.exportLinks(v.Query)
+	for _, k := range graph.Kinds {
+		d.Kinds = append(d.Kinds, kindChoice{Kind: k, Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
+	}
+	for _, p := range v.Paths {
+		d.Hops = append(d.Hops, hopRows(st, p))
+	}
+	s.html(c, http.StatusOK, "map.html", d)
+}
+
+func hasKind(ks []graph.Kind, k graph.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) exportLinks(q graph.Query) []exportLink {
+	var out []exportLink
+	for _, f := range exportFormats {
+		if f.ext == "png" && !s.cfg.Renderer.SupportsPNG() {
+			continue
+		}
+		out = append(out, exportLink{Label: strings.ToUpper(f.ext), URL: ExportURL(q, f.ext), File: "codeatlas-" + string(q.View) + "." + f.ext})
+	}
+	return out
+}
+
+type exportFormat struct {
+	ext, contentType string
+}
+
+var exportFormats = []exportFormat{
+	{"svg", "image/svg+xml"},
+	{"dot", "text/vnd.graphviz; charset=utf-8"},
+	{"png", "image/png"},
+	{"json", "application/json; charset=utf-8"},
+	{"graphml", "application/graphml+xml; charset=utf-8"},
+	{"mmd", "text/plain; charset=utf-8"},
+}
+
+func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		st := s.site.Load()
+		q, err := parseQuery(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if f.ext == "png" && !s.cfg.Renderer.SupportsPNG() {
+			s.fail(c, errPNGUnsupported)
+			return
+		}
+		v, err := st.graph.View(q)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if notModified(c, etag(st, f.ext+" "+v.Query.Key())) {
+			return
+		}
+		var buf bytes.Buffer
+		switch f.ext {
+		case "dot":
+			_ = v.WriteDOT(&buf, dotOptions("map"))
+		case "json":
+			_ = v.WriteJSON(&buf, NodeURL)
+		case "graphml":
+			_ = v.WriteGraphML(&buf, NodeURL)
+		case "mmd":
+			_ = v.WriteMermaid(&buf, NodeURL)
+		default:
+			ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+			defer cancel()
+			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map"), v.Query.Layout, f.ext)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			buf.Write(b)
+		}
+		if c.Query("download") != "" {
+			c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(v.Query.View)+"."+f.ext+`"`)
+		}
+		c.Data(http.StatusOK, f.contentType, buf.Bytes())
+	}
+}
+
+func (s *Server) graphJSON(c *gin.Context) {
+	st := s.site.Load()
+	if notModified(c, etag(st, "graph.json")) {
+		return
+	}
+	v, err := st.graph.View(graph.Query{View: graph.Full})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	_ = v.WriteJSON(&buf, NodeURL)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+}

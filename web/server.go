@@ -1,0 +1,175 @@
+// Package web serves the explorer: interactive SVG maps of the knowledge
+// graph, the articles, concept, project and module pages, search, and every
+// view as DOT, SVG, PNG, JSON, GraphML and Mermaid. Nothing outside this
+// package touches net/http or Gin.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-contrib/gzip"
+	"github.com/gin-gonic/gin"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Renderer lays out DOT. The graph/render pool satisfies it.
+type Renderer interface {
+	Render(ctx context.Context, dot []byte, layout, format string) ([]byte, error)
+	SupportsPNG() bool
+}
+
+// LoadFunc extracts the notes and builds the graph; the server calls it at
+// start and on every change in watch mode.
+type LoadFunc func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error)
+
+// Config sets up a Server.
+type Config struct {
+	Load     LoadFunc
+	Renderer Renderer
+	Logger   *slog.Logger
+	// RenderTimeout bounds the renders of one request. Default 15 s.
+	RenderTimeout time.Duration
+	// Static overrides the embedded web/static, for editing assets live.
+	Static fs.FS
+}
+
+// Server is the explorer. Handler is safe for concurrent use; Reload swaps
+// the graph atomically.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	tmpl   *template.Template
+	static *staticFiles
+	site   atomic.Pointer[site]
+	events *broker
+
+	mu      sync.Mutex
+	problem string // why the last reload failed; "" when it did not
+}
+
+// New loads the notes once and returns the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RenderTimeout <= 0 {
+		cfg.RenderTimeout = 15 * time.Second
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	staticFS := cfg.Static
+	if staticFS == nil {
+		staticFS, _ = fs.Sub(assets, "static")
+	}
+	st, err := newStaticFiles(staticFS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker()}
+	if err := s.Reload(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reload rebuilds the graph. On failure the last good graph keeps serving
+// and pages show the problem in a banner.
+func (s *Server) Reload() error {
+	c, g, err := s.cfg.Load(nil)
+	if err != nil {
+		s.mu.Lock()
+		s.problem = err.Error()
+		s.mu.Unlock()
+		if s.site.Load() == nil {
+			return err
+		}
+		s.log.Error("reload failed; still serving the last good graph", "err", err)
+		s.events.publish("problem")
+		return err
+	}
+	s.mu.Lock()
+	s.problem = ""
+	s.mu.Unlock()
+	s.site.Store(newSite(c, g))
+	s.events.publish("reload")
+	return nil
+}
+
+func (s *Server) currentProblem() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.problem
+}
+
+// Warm renders the overview in the background so the first visitor does
+// not pay for starting a render worker.
+func (s *Server) Warm(ctx context.Context) {
+	go func() {
+		st := s.site.Load()
+		if _, err := s.mapSVG(ctx, st, graph.Query{}); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn("warm-up render failed", "err", err)
+		}
+	}()
+}
+
+// Handler returns the HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	r := gin.New()
+	r.Use(gin.Recovery(), s.logRequests, securityHeaders)
+	r.Use(gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedExtensions([]string{".png"}), gzip.WithExcludedPaths([]string{"/events"})))
+	r.GET("/", s.mapPage)
+	r.GET("/map", s.mapPage)
+	for _, f := range exportFormats {
+		r.GET("/map."+f.ext, s.mapExport(f))
+	}
+	r.GET("/graph.json", s.graphJSON)
+	r.GET("/a/*id", s.articlePage)
+	r.GET("/c/:id", s.conceptPage)
+	r.GET("/p/:id", s.projectPage)
+	r.GET("/m/*path", s.modulePage)
+	r.GET("/search", s.search)
+	r.GET("/healthz", s.healthz)
+	r.GET("/events", s.eventStream)
+	r.GET("/static/*file", s.static.serve)
+	r.HEAD("/static/*file", s.static.serve)
+	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	return r
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Debug("request", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(), "dur", time.Since(start))
+}
+
+// securityHeaders: no inline script anywhere, so the policy can forbid it;
+// inline SVG styles come from attributes, not style elements.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	st := s.site.Load()
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": st.version, "nodes": st.graph.Order(), "edges": st.graph.Size(), "problem": s.currentProblem()})
+}

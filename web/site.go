@@ -1,0 +1,240 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+)
+
+// site is one immutable build of the notes; a reload replaces it whole.
+type site struct {
+	corpus  *extract.Corpus
+	graph   *graph.Graph
+	version string
+	built   time.Time
+	entries []searchEntry // sorted by id
+}
+
+type searchEntry struct {
+	node  *graph.Node
+	terms []string // lower-case title, Chinese title, aliases, id
+	text  string   // lower-case full text
+}
+
+func newSite(c *extract.Corpus, g *graph.Graph) *site {
+	h := sha256.New()
+	for _, d := range c.Docs {
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", d.ID, d.Title, len(d.HTML))
+		h.Write([]byte(d.HTML))
+	}
+	for _, f := range c.Facts {
+		fmt.Fprintf(h, "%s %s %s %s:%d\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line)
+	}
+	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now()}
+	for _, n := range g.Nodes() {
+		e := searchEntry{node: n, terms: []string{strings.ToLower(n.Label), strings.ToLower(n.ID)}}
+		if n.LabelZh != "" {
+			e.terms = append(e.terms, strings.ToLower(n.LabelZh))
+		}
+		if n.Doc != nil {
+			for _, a := range n.Doc.Aliases {
+				e.terms = append(e.terms, strings.ToLower(a))
+			}
+			e.text = strings.ToLower(n.Doc.Summary + "\n" + n.Doc.Text)
+		}
+		st.entries = append(st.entries, e)
+	}
+	return st
+}
+
+// NodeURL is the page of a node; node ids are URL paths.
+func NodeURL(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// MapURL is the map page of a query; ExportURL the same view in a format.
+func MapURL(q graph.Query) string { return "/map" + queryString(q) }
+
+// ExportURL is the URL of the view of q in the format with extension ext.
+func ExportURL(q graph.Query, ext string) string { return "/map." + ext + queryString(q) }
+
+func queryString(q graph.Query) string {
+	v := url.Values{}
+	if q.View != "" && q.View != graph.Overview {
+		v.Set("view", string(q.View))
+	}
+	if q.Focus != "" {
+		v.Set("focus", q.Focus)
+	}
+	if q.Depth > 1 {
+		v.Set("depth", fmt.Sprint(q.Depth))
+	}
+	if len(q.Kinds) > 0 {
+		ks := make([]string, len(q.Kinds))
+		for i, k := range q.Kinds {
+			ks[i] = string(k)
+		}
+		v.Set("kinds", strings.Join(ks, ","))
+	}
+	if q.From != "" {
+		v.Set("from", q.From)
+	}
+	if q.To != "" {
+		v.Set("to", q.To)
+	}
+	if q.Layout != "" {
+		v.Set("layout", q.Layout)
+	}
+	if q.Budget != 0 && q.Budget != graph.DefaultBudget {
+		v.Set("budget", fmt.Sprint(q.Budget))
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// hit is one search result.
+type hit struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`
+	Label   string `json:"label"`
+	LabelZh string `json:"label_zh,omitempty"`
+	Summary string `json:"summary,omitempty"`
+	URL     string `json:"url"`
+	Snippet string `json:"snippet,omitempty"`
+	score   int
+}
+
+// search ranks nodes by title, Chinese title and alias matches, then full
+// text. Matching is by substring on lower-cased text, so Chinese queries
+// work without word segmentation; every space-separated term must match.
+func (st *site) search(q string, limit int) []hit {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return nil
+	}
+	terms := strings.Fields(q)
+	var hits []hit
+	for _, e := range st.entries {
+		score := 0
+		snippet := ""
+		for _, t := range terms {
+			ts := termScore(e, t)
+			if ts == 0 {
+				if i := strings.Index(e.text, t); i >= 0 {
+					ts = 5 + min(strings.Count(e.text, t), 10)
+					if snippet == "" {
+						snippet = around(e.text, i, len(t))
+					}
+				}
+			}
+			if ts == 0 {
+				score = 0
+				break
+			}
+			score += ts
+		}
+		if score == 0 {
+			continue
+		}
+		n := e.node
+		hits = append(hits, hit{ID: n.ID, Kind: string(n.Kind), Label: n.Label, LabelZh: n.LabelZh, Summary: n.Summary, URL: NodeURL(n.ID), Snippet: snippet, score: score + kindBonus(n.Kind)})
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+func kindBonus(k graph.Kind) int {
+	switch k {
+	case graph.Project:
+		return 3
+	case graph.Concept:
+		return 2
+	case graph.Article:
+		return 1
+	}
+	return 0
+}
+
+func termScore(e searchEntry, t string) int {
+	best := 0
+	for i, term := range e.terms {
+		s := 0
+		switch {
+		case term == t:
+			s = 100
+		case strings.HasPrefix(term, t):
+			s = 60
+		case strings.Contains(term, t):
+			s = 35
+		}
+		if i > 0 && s > 0 {
+			s -= 5 // the title ranks above ids and aliases
+		}
+		best = max(best, s)
+	}
+	return best
+}
+
+// around returns a short excerpt of text around [i, i+n).
+func around(text string, i, n int) string {
+	start, end := i-60, i+n+60
+	if start < 0 {
+		start = 0
+	}
+	if end > len(text) {
+		end = len(text)
+	}
+	for start > 0 && !isRuneStart(text[start]) {
+		start--
+	}
+	for end < len(text) && !isRuneStart(text[end]) {
+		end++
+	}
+	s := strings.Join(strings.Fields(text[start:end]), " ")
+	return strings.TrimFunc(s, unicode.IsPunct)
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// suggestions are the nodes closest to an unknown id, for 404 pages.
+func (st *site) suggestions(id string) []hit {
+	key := id
+	if i := strings.IndexByte(id, '/'); i >= 0 {
+		key = id[i+1:]
+	}
+	key = strings.ReplaceAll(strings.ReplaceAll(key, "-", " "), "/", " ")
+	if hs := st.search(key, 5); len(hs) > 0 {
+		return hs
+	}
+	// Fall back to any single word of the id.
+	var out []hit
+	for _, w := range strings.Fields(key) {
+		out = append(out, st.search(w, 3)...)
+		if len(out) >= 5 {
+			break
+		}
+	}
+	return out
+}
