@@ -87,7 +87,7 @@ func splitFrontMatter(src []byte) (yml []byte, present, closed bool) {
 	return nil, true, false
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlLineRE = regexp.MustCompile(`line (\d+):? ?`)
 
 // decodeFrontMatter decodes yml; errors carry the file line (front matter
 // starts on line 2).
@@ -107,6 +107,8 @@ func decodeFrontMatter(yml []byte) (frontMatter, int, error) {
 		line = n + 1
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = yamlLineRE.ReplaceAllString(msg, "")
+	msg = strings.TrimPrefix(strings.TrimSpace(msg), ": ")
 	msg = strings.ReplaceAll(msg, "\n", "; ")
 	return fm, line, fmt.Errorf("front matter: %s", msg)
 }

@@ -18,7 +18,8 @@ func (l *loader) mentions() {
 	dict := l.buildDictionary()
 	var mu sync.Mutex
 	l.parallel(func(p *parsed) {
-		if p.src == nil {
+		if p.src == nil || p.doc.Bundled {
+			// Bundled concept pages describe our projects, not the reader's.
 			return
 		}
 		facts := l.matchDoc(p, dict)

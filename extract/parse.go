@@ -256,7 +256,7 @@ func clip(s string, n int) string {
 	for n > 0 && !isRuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "…"
+	return strings.TrimRight(s[:n], " ") + "…"
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,300 @@
+package extract
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
+
+// TestTxtar runs every testdata/*.txtar case: the files (those under
+// fallback/ form Options.Fallback) are loaded, and the facts, diagnostics,
+// documents and table of contents must match the want.* sections.
+func TestTxtar(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys, fallback := fstest.MapFS{}, fstest.MapFS{}
+			want := map[string]string{}
+			for _, f := range ar.Files {
+				switch {
+				case strings.HasPrefix(f.Name, "want."):
+					want[f.Name] = string(f.Data)
+				case strings.HasPrefix(f.Name, "fallback/"):
+					fallback[strings.TrimPrefix(f.Name, "fallback/")] = &fstest.MapFile{Data: f.Data}
+				default:
+					fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+				}
+			}
+			opts := Options{Workers: 2}
+			if len(fallback) > 0 {
+				opts.Fallback = fallback
+			}
+			c, err := Load(fsys, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{
+				"want.facts": formatFacts(c),
+				"want.diags": formatDiags(c),
+				"want.docs":  formatDocs(c),
+				"want.toc":   formatTOC(c.TOC, ""),
+			}
+			changed := false
+			for name, g := range got {
+				w, ok := want[name]
+				if !ok && g == "" {
+					continue
+				}
+				if *update {
+					if w != g {
+						changed = true
+						want[name] = g
+					}
+					continue
+				}
+				if w != g {
+					t.Errorf("%s mismatch (run go test ./extract -update)\n--- got ---\n%s--- want ---\n%s", name, g, w)
+				}
+			}
+			if *update && changed {
+				var kept []txtar.File
+				for _, f := range ar.Files {
+					if !strings.HasPrefix(f.Name, "want.") {
+						kept = append(kept, f)
+					}
+				}
+				names := make([]string, 0, len(want))
+				for n := range want {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				for _, n := range names {
+					if want[n] != "" {
+						kept = append(kept, txtar.File{Name: n, Data: []byte(want[n])})
+					}
+				}
+				ar.Files = kept
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func formatFacts(c *Corpus) string {
+	var b strings.Builder
+	for _, f := range c.Facts {
+		fmt.Fprintf(&b, "%s %s %s @ %s:%d %q\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line, f.Evidence.Text)
+	}
+	return b.String()
+}
+
+func formatDiags(c *Corpus) string {
+	var b strings.Builder
+	for _, d := range c.Diagnostics {
+		fmt.Fprintln(&b, d)
+	}
+	return b.String()
+}
+
+func formatDocs(c *Corpus) string {
+	var b strings.Builder
+	for _, d := range c.Docs {
+		fmt.Fprintf(&b, "%s %s project=%q title=%q", d.ID, d.Kind, d.Project, d.Title)
+		if d.TitleZh != "" {
+			fmt.Fprintf(&b, " zh=%q", d.TitleZh)
+		}
+		if d.Bundled {
+			b.WriteString(" bundled")
+		}
+		for _, h := range d.Headings {
+			fmt.Fprintf(&b, " #%s", h.ID)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func formatTOC(es []*TOCEntry, indent string) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, "%s- %s [%s] :%d\n", indent, e.Title, e.DocID, e.Line)
+		b.WriteString(formatTOC(e.Children, indent+"  "))
+	}
+	return b.String()
+}
+
+// errFS fails to open the files it names, to exercise unreadable files.
+type errFS struct {
+	fs.FS
+	fail map[string]error
+}
+
+func (e errFS) Open(name string) (fs.File, error) {
+	if err, ok := e.fail[name]; ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return e.FS.Open(name)
+}
+
+func TestUnreadableAndOversized(t *testing.T) {
+	mfs := fstest.MapFS{
+		"a.md":   {Data: []byte("# A\n")},
+		"big.md": {Data: []byte("# Big\n" + strings.Repeat("x", 300))},
+		"bad.md": {Data: []byte("# Bad\n")},
+	}
+	c, err := Load(errFS{mfs, map[string]error{"bad.md": errors.New("permission denied")}}, Options{MaxFileSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := formatDiags(c)
+	for _, want := range []string{"bad.md: error: unreadable: permission denied", "big.md: warning: skipped: 306 bytes is over the 100-byte limit"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, got)
+		}
+	}
+	if c.Doc("a/a") == nil || c.Doc("a/big") != nil {
+		t.Errorf("want a loaded and big skipped, got docs:\n%s", formatDocs(c))
+	}
+}
+
+func TestSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("etcd/raft.md", "# Raft\n")
+	if err := os.Symlink("loop.md", filepath.Join(dir, "loop.md")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := os.Symlink(".", filepath.Join(dir, "etcd", "self")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("etcd/raft.md", filepath.Join(dir, "alias.md")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var c *Corpus
+	go func() {
+		defer close(done)
+		var err error
+		c, err = Load(os.DirFS(dir), Options{})
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Load did not finish: a symlink loop was followed")
+	}
+	if c == nil {
+		return
+	}
+	got := formatDiags(c)
+	for _, want := range []string{"loop.md: error: unreadable symlink", "etcd/self: warning: symlinked folder not followed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, got)
+		}
+	}
+	if c.Doc("a/alias") == nil || c.Doc("a/etcd/raft") == nil {
+		t.Errorf("symlinked file should load:\n%s", formatDocs(c))
+	}
+}
+
+func TestDOTRenderer(t *testing.T) {
+	mfs := fstest.MapFS{"a.md": {Data: []byte("# A\n\n```dot\ndigraph { x -> y }\n```\n\n```dot\nbroken\n```\n")}}
+	c, err := Load(mfs, Options{DOT: func(src []byte) ([]byte, error) {
+		if strings.Contains(string(src), "broken") {
+			return nil, errors.New("syntax error in line 1")
+		}
+		return []byte("<svg>ok</svg>"), nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := c.Doc("a/a").HTML
+	if !strings.Contains(html, `<figure class="dot" data-diagram="0"><svg>ok</svg></figure>`) {
+		t.Errorf("rendered diagram missing:\n%s", html)
+	}
+	if !strings.Contains(html, "dot-error") || !strings.Contains(formatDiags(c), "a.md:8: error: dot diagram: syntax error in line 1") {
+		t.Errorf("broken diagram not reported:\n%s\n%s", html, formatDiags(c))
+	}
+}
+
+func TestSentence(t *testing.T) {
+	tests := []struct {
+		text string
+		off  int
+		want string
+	}{
+		{"First one. Raft is here. Last.", 12, "Raft is here."},
+		{"Use raft.Node and v3.7.1 here. Next.", 5, "Use raft.Node and v3.7.1 here."},
+		{"第一句。服务发现在这里。第三句", 14, "服务发现在这里。"},
+		{strings.Repeat("a ", 200), 10, strings.Repeat("a ", 120)[:239] + "…"},
+	}
+	for _, tt := range tests {
+		if got := sentence(tt.text, tt.off); got != tt.want {
+			t.Errorf("sentence(%q, %d) = %q, want %q", tt.text, tt.off, got, tt.want)
+		}
+	}
+}
+
+func TestModuleRoot(t *testing.T) {
+	tests := map[string]string{
+		"github.com/hashicorp/raft":                       "github.com/hashicorp/raft",
+		"github.com/etcd-io/etcd/server/v3/etcdserver":    "github.com/etcd-io/etcd",
+		"github.com/micro/go-micro/v5/registry":           "github.com/micro/go-micro/v5",
+		"go.etcd.io/raft/v3":                              "go.etcd.io/raft/v3",
+		"go.etcd.io/etcd/server/v3":                       "go.etcd.io/etcd",
+		"google.golang.org/grpc/balancer":                 "google.golang.org/grpc",
+		"golang.org/x/net/http2":                          "golang.org/x/net",
+		"gopkg.in/yaml.v3":                                "gopkg.in/yaml.v3",
+		"github.com/foo":                                  "",
+		"github.com/prometheus/client_golang/prometheus.": "github.com/prometheus/client_golang",
+	}
+	for in, want := range tests {
+		if got := ModuleRoot(in); got != want {
+			t.Errorf("ModuleRoot(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Raft 日志复制":              "raft-日志复制",
+		"The flow, step by step": "the-flow-step-by-step",
+		"  ":                     "",
+		"etcd v3.7.1":            "etcd-v3-7-1",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
