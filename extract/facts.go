@@ -74,7 +74,7 @@ func (l *loader) frontMatterFacts() {
 	}
 	sort.Strings(mods)
 	for _, m := range mods {
-		if owner, ok := modules[strings.TrimPrefix(m, "m/")]; ok {
+		if owner := ownerOf(modules, strings.TrimPrefix(m, "m/")); owner != nil {
 			line := keyLine(owner.yml, "modules")
 			if line == 1 {
 				line = keyLine(owner.yml, "upstream")
@@ -119,4 +119,20 @@ func lineText(src []byte, lines []int, line int) string {
 		return ""
 	}
 	return clip(string(src[start:end]), 240)
+}
+
+// ownerOf finds the project owning a module: an exact root, or a declared
+// prefix (go.etcd.io/raft owns go.etcd.io/raft/v3).
+func ownerOf(owners map[string]*parsed, mod string) *parsed {
+	for p := mod; p != ""; {
+		if o, ok := owners[p]; ok {
+			return o
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return nil
 }

@@ -176,6 +176,9 @@ func Build(c *extract.Corpus) (*Graph, error) {
 		return a.To < b.To
 	})
 	for _, e := range g.edges {
+		for _, r := range e.Relations {
+			sortEvidence(r.Evidence)
+		}
 		if err := g.store.AddEdge(e.From, e.To, dgraph.EdgeData(e), dgraph.EdgeWeight(e.Weight())); err != nil {
 			return nil, fmt.Errorf("edge %s -> %s: %w", e.From, e.To, err)
 		}
@@ -265,4 +268,19 @@ func (g *Graph) CountRelations() map[extract.Relation]int {
 		}
 	}
 	return m
+}
+
+// sortEvidence orders evidence by place, so the graph does not depend on
+// the order facts arrived in.
+func sortEvidence(evs []extract.Evidence) {
+	sort.Slice(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Text < b.Text
+	})
 }

@@ -1,0 +1,288 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.dot")
+
+// TestMain doubles as a render worker, so tests can check that every DOT
+// they write parses in Graphviz.
+func TestMain(m *testing.M) {
+	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
+		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func newPool(tb testing.TB) *render.Pool {
+	tb.Helper()
+	p := render.NewPool(render.Config{
+		Command: func() *exec.Cmd {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
+			return cmd
+		},
+		Workers: 1,
+		Timeout: 30 * time.Second,
+	})
+	tb.Cleanup(func() { p.Close() })
+	return p
+}
+
+func mustLoad(tb testing.TB) (*extract.Corpus, *graph.Graph) {
+	tb.Helper()
+	c, err := extract.Load(os.DirFS("testdata/notes"), extract.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if e, w := c.Counts(); e+w > 0 {
+		tb.Fatalf("fixture notes have %d errors, %d warnings: %v", e, w, c.Diagnostics)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c, g
+}
+
+func opts() graph.DOTOptions {
+	return graph.DOTOptions{
+		NodeURL: func(id string) string { return "/" + id },
+		StubURL: func(q graph.Query) string { return "/map?" + q.Key() },
+	}
+}
+
+var viewCases = []struct {
+	name string
+	q    graph.Query
+}{
+	{"overview", graph.Query{}},
+	{"project-etcd", graph.Query{View: graph.ProjectView, Focus: "p/etcd"}},
+	{"concept-raft", graph.Query{View: graph.ConceptView, Focus: "c/raft"}},
+	{"ego-raft-2", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}},
+	{"ego-budget", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10}},
+	{"path-grpc-consensus", graph.Query{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"}},
+	{"full-concepts", graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Concept}}},
+}
+
+// TestViewsGolden compares the DOT of every view with testdata/<name>.dot
+// and checks that Graphviz parses and lays it out.
+func TestViewsGolden(t *testing.T) {
+	_, g := mustLoad(t)
+	pool := newPool(t)
+	for _, tc := range viewCases {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := g.View(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := v.WriteDOT(&buf, opts()); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join("testdata", tc.name+".dot")
+			if *update {
+				if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("DOT differs from %s (run go test ./graph -update):\n%s", file, buf.String())
+			}
+			svg, err := pool.Render(context.Background(), buf.Bytes(), v.Query.Layout, "svg")
+			if err != nil {
+				t.Fatalf("Graphviz rejects the DOT: %v", err)
+			}
+			if !bytes.Contains(svg, []byte(`id="map"`)) {
+				t.Errorf("SVG lacks the graph id")
+			}
+		})
+	}
+}
+
+// TestDeterministic shuffles the corpus: the same query must give the same
+// bytes.
+func TestDeterministic(t *testing.T) {
+	c, g := mustLoad(t)
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 5; i++ {
+		shuffled := *c
+		shuffled.Facts = append([]extract.Fact(nil), c.Facts...)
+		shuffled.Docs = append([]*extract.Document(nil), c.Docs...)
+		r.Shuffle(len(shuffled.Facts), func(i, j int) { shuffled.Facts[i], shuffled.Facts[j] = shuffled.Facts[j], shuffled.Facts[i] })
+		r.Shuffle(len(shuffled.Docs), func(i, j int) { shuffled.Docs[i], shuffled.Docs[j] = shuffled.Docs[j], shuffled.Docs[i] })
+		g2, err := graph.Build(&shuffled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range viewCases {
+			a, b := dot(t, g, tc.q), dot(t, g2, tc.q)
+			if a != b {
+				t.Fatalf("%s: DOT changed when the input order changed", tc.name)
+			}
+		}
+	}
+}
+
+func dot(t *testing.T, g *graph.Graph, q graph.Query) string {
+	t.Helper()
+	v, err := g.View(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := v.WriteDOT(&buf, opts()); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestViewErrors(t *testing.T) {
+	_, g := mustLoad(t)
+	tests := []struct {
+		name string
+		q    graph.Query
+		want error
+	}{
+		{"ErrUnknownNode", graph.Query{View: graph.Ego, Focus: "c/nope"}, graph.ErrUnknownNode},
+		{"ErrBadQuery/depth", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 9}, graph.ErrBadQuery},
+		{"ErrBadQuery/view", graph.Query{View: "spiral"}, graph.ErrBadQuery},
+		{"ErrBadQuery/layout", graph.Query{Layout: "circo"}, graph.ErrBadQuery},
+		{"ErrBadQuery/kind", graph.Query{Kinds: []graph.Kind{"planet"}}, graph.ErrBadQuery},
+		{"ErrBadQuery/projectFocus", graph.Query{View: graph.ProjectView, Focus: "c/raft"}, graph.ErrBadQuery},
+		{"ErrBadQuery/noFocus", graph.Query{View: graph.ConceptView}, graph.ErrBadQuery},
+		{"ErrNoPath", graph.Query{View: graph.PathView, From: "c/watch", To: "p/grpc", Kinds: []graph.Kind{graph.Concept}}, graph.ErrNoPath},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := g.View(tt.q)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPathEvidence(t *testing.T) {
+	_, g := mustLoad(t)
+	v, err := g.View(graph.Query{View: graph.PathView, From: "a/etcd/raft", To: "a/consul/catalog"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Paths) == 0 {
+		t.Fatal("no path")
+	}
+	for _, p := range v.Paths {
+		if p[0].From != "a/etcd/raft" || p[len(p)-1].To != "a/consul/catalog" {
+			t.Errorf("path does not join the ends: %+v", p)
+		}
+		for _, h := range p {
+			if len(h.Relations) == 0 || len(h.Relations[0].Evidence) == 0 {
+				t.Errorf("hop %s-%s has no evidence", h.From, h.To)
+			}
+		}
+	}
+}
+
+// TestBudget: a view over budget collapses nodes into stubs that point at
+// a narrower view, and keeps the edges to them.
+func TestBudget(t *testing.T) {
+	_, g := mustLoad(t)
+	v, err := g.View(graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stubs, real := 0, 0
+	for _, n := range v.Nodes {
+		if n.Kind == graph.Stub {
+			stubs++
+			if n.Count == 0 || n.Target.Focus == "" {
+				t.Errorf("stub %s has no count or target", n.ID)
+			}
+		} else {
+			real++
+		}
+	}
+	if real > 10 || stubs == 0 {
+		t.Fatalf("want at most 10 nodes and some stubs, got %d nodes and %d stubs", real, stubs)
+	}
+	linked := false
+	for _, e := range v.Edges {
+		if strings.HasPrefix(e.To, "stub/") || strings.HasPrefix(e.From, "stub/") {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Error("no edge leads to a stub: edges were dropped")
+	}
+}
+
+func TestExports(t *testing.T) {
+	_, g := mustLoad(t)
+	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := func(id string) string { return "/" + id }
+	var j, gm, mm bytes.Buffer
+	if err := v.WriteJSON(&j, url); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"id": "c/raft"`, `"kind": "mentions"`, `"evidence": [`, `"url": "/a/etcd/raft"`} {
+		if !strings.Contains(j.String(), want) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+	if err := v.WriteGraphML(&gm, url); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(gm.String(), `<node id="c/raft">`) || !strings.Contains(gm.String(), "<graphml") {
+		t.Errorf("GraphML:\n%s", gm.String())
+	}
+	if err := v.WriteMermaid(&mm, url); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(mm.String(), "flowchart LR\n") || !strings.Contains(mm.String(), `click `) {
+		t.Errorf("Mermaid:\n%s", mm.String())
+	}
+}
+
+func TestQuote(t *testing.T) {
+	tests := map[string]string{
+		`plain`:                `"plain"`,
+		`say "hi"`:             `"say \"hi\""`,
+		`back\slash`:           `"back\\slash"`,
+		"two\nlines":           `"two\nlines"`,
+		"tab\there\x00":        `"tabhere"`,
+		`{braces} <b>html</b>`: `"{braces} <b>html</b>"`,
+		"服务发现":                 `"服务发现"`,
+		"\xff":                 `""`,
+	}
+	for in, want := range tests {
+		if got := graph.Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
