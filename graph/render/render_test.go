@@ -1,0 +1,187 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain doubles as the worker process: the pool under test starts this
+// test binary with CODEATLAS_RENDER_WORKER=1.
+func TestMain(m *testing.M) {
+	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
+		if err := Serve(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func testPool(t *testing.T, cfg Config) *Pool {
+	t.Helper()
+	cfg.Command = func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
+		return cmd
+	}
+	p := NewPool(cfg)
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+const small = `digraph G { a [URL="/a/x", tooltip="t"]; b [URL="javascript:alert(1)"]; a -> b }`
+
+func TestRenderSVG(t *testing.T) {
+	p := testPool(t, Config{Workers: 1})
+	svg, err := p.Render(context.Background(), []byte(small), "dot", "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(svg, []byte("<svg")) {
+		t.Errorf("XML prolog kept: %.80s", svg)
+	}
+	if !bytes.Contains(svg, []byte(`xlink:href="/a/x"`)) {
+		t.Errorf("safe link dropped")
+	}
+	if bytes.Contains(svg, []byte("javascript:")) {
+		t.Errorf("javascript: URL kept")
+	}
+	if _, err := p.Render(context.Background(), []byte(small), "dot", "svg"); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.CacheHits != 1 || s.Started != 1 {
+		t.Errorf("want one worker and one cache hit, got %+v", s)
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	p := testPool(t, Config{Workers: 1})
+	tests := []struct {
+		name, dot, layout, format string
+		want                      error
+	}{
+		{"ErrBadDOT/syntax", "digraph { a -> }", "dot", "svg", ErrBadDOT},
+		{"ErrBadDOT/empty", "   ", "dot", "svg", ErrBadDOT},
+		{"ErrBadDOT/nograph", "/* nothing */", "dot", "svg", ErrBadDOT},
+		{"ErrUnsupported/layout", small, "circo", "svg", ErrUnsupported},
+		{"ErrUnsupported/format", small, "dot", "pdf", ErrUnsupported},
+		{"ErrTooLarge", strings.Repeat("x", MaxDOTBytes+1), "dot", "svg", ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := p.Render(context.Background(), []byte(tt.dot), tt.layout, tt.format)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+		})
+	}
+	// After all that, the worker still renders.
+	if _, err := p.Render(context.Background(), []byte("digraph { x -> y }"), "dot", "svg"); err != nil {
+		t.Fatalf("worker broken by bad input: %v", err)
+	}
+}
+
+// slowDOT is a random graph with edge labels, which takes dot seconds.
+func slowDOT(n int) []byte {
+	r := rand.New(rand.NewSource(7))
+	var b strings.Builder
+	b.WriteString("digraph { ")
+	for i := 0; i < n*3/2; i++ {
+		fmt.Fprintf(&b, "n%d -> n%d [label=\"edge %d\"]; ", r.Intn(n), r.Intn(n), i)
+	}
+	b.WriteString("}")
+	return []byte(b.String())
+}
+
+func TestDeadlineKillsWorker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lays out a slow graph")
+	}
+	p := testPool(t, Config{Workers: 1, Timeout: 300 * time.Millisecond})
+	start := time.Now()
+	_, err := p.Render(context.Background(), slowDOT(400), "dot", "svg")
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("got %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the deadline was not enforced: took %v", d)
+	}
+	if s := p.Stats(); s.Killed != 1 {
+		t.Errorf("want the worker killed, got %+v", s)
+	}
+	// A new worker takes over.
+	if _, err := p.Render(context.Background(), []byte("digraph { x -> y }"), "dot", "svg"); err != nil {
+		t.Fatalf("no recovery after a kill: %v", err)
+	}
+}
+
+func TestWorkerRecycled(t *testing.T) {
+	p := testPool(t, Config{Workers: 1, MaxRenders: 2})
+	for i := 0; i < 5; i++ {
+		dot := fmt.Sprintf("digraph { a%d -> b }", i)
+		if _, err := p.Render(context.Background(), []byte(dot), "dot", "svg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := p.Stats()
+	if s.Recycled != 2 || s.Started != 3 || s.Renders != 5 {
+		t.Errorf("want 3 workers for 5 renders at 2 each, got %+v", s)
+	}
+}
+
+func TestConcurrentRenders(t *testing.T) {
+	p := testPool(t, Config{Workers: 2})
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func(i int) {
+			dot := fmt.Sprintf("digraph { c%d -> d; d -> e%d }", i, i)
+			svg, err := p.Render(context.Background(), []byte(dot), "sfdp", "svg")
+			if err == nil && !bytes.Contains(svg, []byte(fmt.Sprintf("c%d", i))) {
+				err = fmt.Errorf("render %d returned another graph", i)
+			}
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestPNG(t *testing.T) {
+	if _, err := exec.LookPath("dot"); err != nil {
+		t.Skip("no system Graphviz (apt-get install graphviz)")
+	}
+	p := testPool(t, Config{})
+	png, err := p.Render(context.Background(), []byte(small), "dot", "png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 500 {
+		t.Fatalf("not a PNG: %d bytes", len(png))
+	}
+	none := NewPool(Config{DotPath: "", Command: func() *exec.Cmd { return nil }})
+	none.png = ""
+	if _, err := none.Render(context.Background(), []byte(small), "dot", "png"); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("without dot, PNG must be unsupported, got %v", err)
+	}
+}
+
+func TestCleanSVG(t *testing.T) {
+	in := `<?xml version="1.0"?><!DOCTYPE svg><svg><a xlink:href="javascript&#58;alert(1)"><a xlink:href="/ok"><a href="data:text/html,x"><a xlink:href="https://x.org/">`
+	got := string(CleanSVG([]byte(in)))
+	want := `<svg><a><a xlink:href="/ok"><a><a xlink:href="https://x.org/">`
+	if got != want {
+		t.Errorf("CleanSVG:\n got %s\nwant %s", got, want)
+	}
+}
