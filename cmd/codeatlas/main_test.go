@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+// TestMain lets the test binary serve as the render worker, as the real
+// binary does through its hidden subcommand.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == workerCommand {
+		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+const fixture = "../../graph/testdata/notes"
+const docsify = "../../extract/testdata/docsify-zh"
+
+func TestStatsJSON(t *testing.T) {
+	out, _, err := runCmd(t, "stats", "--content", fixture, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s statsJSON
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if s.Documents != 12 || s.Nodes["project"] != 3 || s.Nodes["concept"] != 4 || s.Nodes["article"] != 5 {
+		t.Errorf("unexpected counts: %s", out)
+	}
+	if s.Edges["contains"] != 5 || s.Diagnostics["error"] != 0 {
+		t.Errorf("unexpected edges or diagnostics: %s", out)
+	}
+}
+
+// TestDocsifyChinese: someone else's Chinese notes, no front matter, get
+// linked to the bundled concept catalog.
+func TestDocsifyChinese(t *testing.T) {
+	out, _, err := runCmd(t, "export", "--content", docsify, "--view", "ego", "--focus", "a/consul/catalog", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"id": "c/service-discovery"`, `"id": "c/raft"`, `"id": "p/consul"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ego view of the Chinese article lacks %s", want)
+		}
+	}
+	check, _, err := runCmd(t, "check", "--content", docsify, "--strict")
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, check)
+	}
+}
+
+func TestCheckFails(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("---\ntitle: [\n---\n# A\n\n[x](missing.md)\n\n```dot\ndigraph { a -> }\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "check", "--content", dir)
+	if err == nil {
+		t.Fatalf("check passed on broken notes:\n%s", out)
+	}
+	for _, want := range []string{"a.md:2: error: front matter", `a.md:6: error: link to unknown page "missing.md"`, "a.md:9: error: dot diagram"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExportFormats(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"dot", []string{"--view", "ego", "--focus", "c/raft", "--depth", "2", "--format", "dot"}, `digraph "map"`},
+		{"json", []string{"--view", "project", "--focus", "p/consul", "--format", "json"}, `"nodes": [`},
+		{"graphml", []string{"--format", "graphml"}, "<graphml"},
+		{"mermaid", []string{"--from", "a/grpc/server", "--to", "c/consensus", "--format", "mermaid"}, "flowchart LR"},
+		{"svg", []string{"--view", "concept", "--focus", "c/raft", "--format", "svg"}, "<svg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := runCmd(t, append([]string{"export", "--content", fixture}, tt.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output lacks %q:\n%.300s", tt.want, out)
+			}
+		})
+	}
+	file := filepath.Join(t.TempDir(), "atlas.svg")
+	if _, _, err := runCmd(t, "export", "--content", fixture, "--format", "svg", "-o", file); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(b, []byte("<svg")) {
+		t.Errorf("-o wrote %d bytes, err %v", len(b), err)
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"format", []string{"export", "--format", "pdf"}, "unknown format"},
+		{"depth", []string{"export", "--view", "ego", "--focus", "c/raft", "--depth", "9"}, "depth 9"},
+		{"view", []string{"export", "--view", "spiral"}, "unknown view"},
+		{"kinds", []string{"export", "--kinds", "planet"}, "unknown kind"},
+		{"node", []string{"export", "--view", "ego", "--focus", "c/nope"}, "unknown node"},
+		{"content", []string{"stats", "--content", "/nonexistent/dir"}, "no such file"},
+		{"path", []string{"path", "c/watch"}, "accepts 2 arg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if tt.name != "content" {
+				args = append(args, "--content", fixture)
+			}
+			_, _, err := runCmd(t, args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPath(t *testing.T) {
+	out, _, err := runCmd(t, "path", "--content", fixture, "a/etcd/raft", "a/consul/catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "path 1") || !strings.Contains(out, "consul/") {
+		t.Errorf("path output:\n%s", out)
+	}
+}
+
+// TestContent: the bundled notes load with no errors and no warnings.
+func TestContent(t *testing.T) {
+	out, _, err := runCmd(t, "check", "--strict")
+	if err != nil {
+		t.Fatalf("the bundled notes have problems:\n%s", out)
+	}
+}
