@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/codeatlas/codeatlas/extract"
 	"github.com/codeatlas/codeatlas/graph"
 )
+
+// repoRE is a GitHub owner/name; anything else gets no link.
+var repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
 // pageData is what every page template gets.
 type pageData struct {
@@ -91,7 +95,7 @@ func (s *Server) articlePage(c *gin.Context) {
 	d.Body = s.articleHTML(ctx, n.Doc)
 	d.Crumbs = crumbs(st.graph, id)
 	d.Concepts = relatedNodes(st.graph, id, graph.Concept)
-	if u := n.Doc.Upstream; u.Repo != "" && !strings.ContainsAny(u.Repo, " \"<>") {
+	if u := n.Doc.Upstream; repoRE.MatchString(u.Repo) {
 		ref := firstNonEmpty(u.Commit, u.Ref)
 		d.RepoURL = "https://github.com/" + u.Repo
 		for _, p := range u.Paths {
@@ -355,7 +359,7 @@ func (s *Server) projectPage(c *gin.Context) {
 	d := projectData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc}
 	if n.Doc != nil {
 		d.Body = s.articleHTML(ctx, n.Doc)
-		if r := n.Doc.Upstream.Repo; r != "" && !strings.ContainsAny(r, " \"<>") {
+		if r := n.Doc.Upstream.Repo; repoRE.MatchString(r) {
 			d.RepoURL = "https://github.com/" + r
 		}
 	}

@@ -218,22 +218,24 @@ func around(text string, i, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// suggestions are the nodes closest to an unknown id, for 404 pages.
+// suggestions are the nodes closest to an unknown id, for 404 pages: the
+// id's last part as a search, then shorter and shorter prefixes of it
+// ("rafts" finds raft), then its words one by one.
 func (st *site) suggestions(id string) []hit {
 	key := id
-	if i := strings.IndexByte(id, '/'); i >= 0 {
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
 		key = id[i+1:]
 	}
-	key = strings.ReplaceAll(strings.ReplaceAll(key, "-", " "), "/", " ")
-	if hs := st.search(key, 5); len(hs) > 0 {
-		return hs
+	key = strings.ReplaceAll(key, "-", " ")
+	for r := []rune(key); len(r) >= 3; r = r[:len(r)-1] {
+		if hs := st.search(string(r), 5); len(hs) > 0 {
+			return hs
+		}
 	}
-	// Fall back to any single word of the id.
 	var out []hit
 	for _, w := range strings.Fields(key) {
-		out = append(out, st.search(w, 3)...)
-		if len(out) >= 5 {
-			break
+		if len([]rune(w)) >= 3 {
+			out = append(out, st.search(w, 3)...)
 		}
 	}
 	return out

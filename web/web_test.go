@@ -1,0 +1,322 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+// fakeRenderer answers every render with a tiny SVG, or with err.
+type fakeRenderer struct {
+	err   error
+	calls int
+}
+
+func (f *fakeRenderer) Render(_ context.Context, dot []byte, layout, format string) ([]byte, error) {
+	f.calls++
+	if f.err != nil {
+		return nil, f.err
+	}
+	if format == "png" {
+		return []byte("\x89PNG\r\n\x1a\nfake"), nil
+	}
+	return []byte(`<svg class="fake" data-layout="` + layout + `"></svg>`), nil
+}
+
+func (f *fakeRenderer) SupportsPNG() bool { return true }
+
+// hostile notes: every field an attacker controls tries to inject script.
+var hostile = fstest.MapFS{
+	"SUMMARY.md": {Data: []byte("- [X](x/index.md)\n  - [Evil](x/evil.md)\n")},
+	"x/index.md": {Data: []byte("---\nkind: project\ntitle: \"X <script>alert(1)</script>\"\nupstream: {repo: \"a/b\\\"><script>alert(2)</script>\"}\n---\nProject.\n")},
+	"x/evil.md": {Data: []byte(`---
+title: "Evil </title><script>alert(3)</script>"
+title_zh: "邪恶 <img src=x onerror=alert(4)>"
+summary: "<svg onload=alert(5)>"
+project: x
+concepts: [raft]
+upstream: {repo: "javascript:alert(6)", ref: main, paths: ["\"><script>alert(7)</script>"]}
+---
+# Evil
+
+<script>alert(8)</script>
+
+[click](javascript:alert(9)) and [[raft|<b onmouseover=alert(10)>]] raft.
+
+` + "```dot\ndigraph { a [URL=\"javascript:alert(11)\", label=\"<script>\"] }\n```\n")},
+	"concepts/raft.md": {Data: []byte("---\nkind: concept\ntitle: Raft\ntitle_zh: Raft 协议\naliases: [raft, 一致性算法]\n---\nRaft <script>alert(12)</script>.\n")},
+}
+
+func newTestServer(t *testing.T, fsys fstest.MapFS, r Renderer) (*Server, http.Handler) {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	s, err := New(Config{
+		Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+			c, err := extract.Load(fsys, extract.Options{DOT: dot})
+			if err != nil {
+				return nil, nil, err
+			}
+			g, err := graph.Build(c)
+			return c, g, err
+		},
+		Renderer: r,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, s.Handler()
+}
+
+func get(t *testing.T, h http.Handler, url string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func TestRoutes(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{})
+	tests := []struct {
+		url, ctype string
+		code       int
+		body       string
+	}{
+		{"/", "text/html", 200, `class="fake"`},
+		{"/map?view=ego&focus=c/raft&depth=2", "text/html", 200, "Around Raft"},
+		{"/map?view=concept&focus=c/raft&k=article&k=concept", "text/html", 200, "Concept: Raft"},
+		{"/map?view=path&from=a/x/evil&to=c/raft", "text/html", 200, "Hops"},
+		{"/map.svg?view=ego&focus=c/raft", "image/svg+xml", 200, "<svg"},
+		{"/map.dot?view=ego&focus=c/raft", "text/vnd.graphviz", 200, "digraph"},
+		{"/map.json?view=ego&focus=c/raft", "application/json", 200, `"nodes"`},
+		{"/map.graphml", "application/graphml+xml", 200, "<graphml"},
+		{"/map.mmd", "text/plain", 200, "flowchart LR"},
+		{"/map.png", "image/png", 200, "PNG"},
+		{"/graph.json", "application/json", 200, `"edges"`},
+		{"/a/x/evil", "text/html", 200, "Local map"},
+		{"/c/raft", "text/html", 200, "How each project implements it"},
+		{"/p/x", "text/html", 200, "Contents"},
+		{"/search?q=raft", "text/html", 200, "/c/raft"},
+		{"/search?q=" + "%E4%B8%80%E8%87%B4%E6%80%A7", "text/html", 200, "/c/raft"}, // 一致性, inside an alias
+		{"/healthz", "application/json", 200, `"status":"ok"`},
+		{"/static/app.js", "text/javascript", 200, "PanZoom"},
+		{"/static/app.css", "text/css", 200, "prefers-color-scheme"},
+		// errors
+		{"/map?depth=9&view=ego&focus=c/raft", "text/html", 400, "depth 9"},
+		{"/map?view=spiral", "text/html", 400, "unknown view"},
+		{"/map?kinds=planet", "text/html", 400, "unknown kind"},
+		{"/map?layout=circo", "text/html", 400, "unknown layout"},
+		{"/map?depth=abc&view=ego&focus=c/raft", "text/html", 400, "not a number"},
+		{"/map.svg?view=ego&focus=c/nope", "application/json", 404, "unknown node"},
+		{"/map?view=ego&focus=c/raf", "text/html", 404, "Did you mean"},
+		{"/a/x/evi", "text/html", 404, "Did you mean"},
+		{"/a/nope", "text/html", 404, "unknown node"},
+		{"/c/rafts", "text/html", 404, "/c/raft"},
+		{"/p/nope", "text/html", 404, "unknown node"},
+		{"/m/github.com/nope/nope", "text/html", 404, "unknown node"},
+		{"/static/", "application/json", 404, "no such file"},
+		{"/static/../web.go", "application/json", 404, ""},
+		{"/nowhere", "text/html", 404, "page not found"},
+		{"/search?q=" + strings.Repeat("x", 300), "text/html", 400, "longer than 200"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			w := get(t, h, tt.url)
+			if w.Code != tt.code {
+				t.Fatalf("status %d, want %d\n%.500s", w.Code, tt.code, w.Body.String())
+			}
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, tt.ctype) {
+				t.Errorf("Content-Type %q, want %q", ct, tt.ctype)
+			}
+			if !strings.Contains(w.Body.String(), tt.body) {
+				t.Errorf("body lacks %q:\n%.800s", tt.body, w.Body.String())
+			}
+			if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("no CSP: %q", csp)
+			}
+			if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+				t.Error("no nosniff")
+			}
+		})
+	}
+}
+
+// TestNoScriptInjection: nothing from the notes reaches a page as markup.
+func TestNoScriptInjection(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{})
+	for _, url := range []string{"/", "/a/x/evil", "/c/raft", "/p/x", "/search?q=evil", "/map?view=ego&focus=a/x/evil", "/search?q=%3Cscript%3E"} {
+		w := get(t, h, url)
+		body := w.Body.String()
+		// The page's own script tag is the only one allowed.
+		rest := strings.Replace(body, `<script src="/static/app.js`, "", 1)
+		low := strings.ToLower(rest)
+		for _, bad := range []string{"<script", "javascript:", "<img src=x", "<svg onload", "<b onmouseover"} {
+			if strings.Contains(low, bad) {
+				i := strings.Index(low, bad)
+				t.Errorf("%s: %q reached the page: …%s…", url, bad, rest[max(0, i-80):min(len(rest), i+80)])
+			}
+		}
+	}
+}
+
+func TestETag(t *testing.T) {
+	r := &fakeRenderer{}
+	_, h := newTestServer(t, hostile, r)
+	w := get(t, h, "/map.svg?view=ego&focus=c/raft")
+	tag := w.Header().Get("ETag")
+	if !strings.HasPrefix(tag, `W/"`) {
+		t.Fatalf("ETag %q", tag)
+	}
+	calls := r.calls
+	w = get(t, h, "/map.svg?view=ego&focus=c/raft", "If-None-Match", tag)
+	if w.Code != http.StatusNotModified || r.calls != calls {
+		t.Errorf("want 304 without rendering, got %d (%d renders)", w.Code, r.calls-calls)
+	}
+	w = get(t, h, "/static/app.js?v=1")
+	if !strings.Contains(w.Header().Get("Cache-Control"), "immutable") || w.Header().Get("ETag") == "" {
+		t.Errorf("static headers: %v", w.Header())
+	}
+}
+
+func TestGzip(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{})
+	w := get(t, h, "/static/app.js", "Accept-Encoding", "gzip")
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("not gzipped: %v", w.Header())
+	}
+}
+
+func TestRenderErrorsMapToStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		code int
+	}{
+		{"timeout", render.ErrTimeout, 503},
+		{"too large", render.ErrTooLarge, 413},
+		{"unsupported", render.ErrUnsupported, 400},
+		{"other", errors.New("boom"), 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, h := newTestServer(t, hostile, &fakeRenderer{err: tt.err})
+			w := get(t, h, "/map.svg")
+			if w.Code != tt.code {
+				t.Fatalf("status %d, want %d", w.Code, tt.code)
+			}
+			if tt.code == 500 && strings.Contains(w.Body.String(), "boom") {
+				t.Error("internal error text leaked")
+			}
+		})
+	}
+}
+
+func TestSearchJSON(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{})
+	w := get(t, h, "/search?q=Raft%20%E5%8D%8F%E8%AE%AE", "Accept", "application/json")
+	var res struct {
+		Hits []hit `json:"hits"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "c/raft" {
+		t.Errorf("hits: %+v", res.Hits)
+	}
+}
+
+// TestReloadKeepsLastGood: a broken reload keeps serving the old graph and
+// shows the problem.
+func TestReloadKeepsLastGood(t *testing.T) {
+	fail := false
+	gin.SetMode(gin.TestMode)
+	s, err := New(Config{
+		Load: func(func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+			if fail {
+				return nil, nil, errors.New("notes folder vanished")
+			}
+			c, err := extract.Load(hostile, extract.Options{})
+			if err != nil {
+				return nil, nil, err
+			}
+			g, err := graph.Build(c)
+			return c, g, err
+		},
+		Renderer: &fakeRenderer{},
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fail = true
+	if err := s.Reload(); err == nil {
+		t.Fatal("want the reload error")
+	}
+	w := get(t, s.Handler(), "/c/raft")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "notes folder vanished") {
+		t.Errorf("want the old page with a banner, got %d", w.Code)
+	}
+}
+
+func TestWatchReloads(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) {
+		if err := os.WriteFile(dir+"/a.md", []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("# First title\n")
+	gin.SetMode(gin.TestMode)
+	s, err := New(Config{
+		Load: func(func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+			c, err := extract.Load(os.DirFS(dir), extract.Options{})
+			if err != nil {
+				return nil, nil, err
+			}
+			g, err := graph.Build(c)
+			return c, g, err
+		},
+		Renderer: &fakeRenderer{},
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := s.events.subscribe()
+	if err := s.Watch(ctx, dir, 20_000_000); err != nil {
+		t.Fatal(err)
+	}
+	// Save the way editors do: write a temporary file, rename it over.
+	if err := os.WriteFile(dir+"/.a.md.tmp", []byte("# Second title\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(dir+"/.a.md.tmp", dir+"/a.md"); err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-events; ev != "reload" {
+		t.Fatalf("event %q", ev)
+	}
+	if n, _ := s.site.Load().graph.Node("a/a"); n == nil || n.Label != "Second title" {
+		t.Errorf("graph not reloaded: %+v", n)
+	}
+}
