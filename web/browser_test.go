@@ -1,0 +1,179 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gin-gonic/gin"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
+)
+
+// TestMain doubles as a render worker for the browser test's real pool.
+func TestMain(m *testing.M) {
+	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
+		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func findChromium() string {
+	if p := os.Getenv("CHROME_PATH"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestBrowser drives Debian's chromium through the explorer as a reader
+// would: open the overview, click a concept node, land on its page, click
+// an article in the concept map, land on the article, search, and fetch
+// the SVG download. A screenshot of the map is kept as an artifact.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := findChromium()
+	if bin == "" {
+		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
+	}
+	gin.SetMode(gin.TestMode)
+	pool := render.NewPool(render.Config{
+		Command: func() *exec.Cmd {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
+			return cmd
+		},
+		Timeout: 30 * time.Second,
+	})
+	defer pool.Close()
+	s, err := New(Config{
+		Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+			c, err := extract.Load(os.DirFS("../graph/testdata/notes"), extract.Options{DOT: dot})
+			if err != nil {
+				return nil, nil, err
+			}
+			g, err := graph.Build(c)
+			return c, g, err
+		},
+		Renderer: pool,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancelC := chromedp.NewContext(actx)
+	defer cancelC()
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelT()
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	location := func() string {
+		t.Helper()
+		l, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+
+	step("open the overview", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
+	nodes, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.querySelectorAll('#map svg g.node').length"))
+	if err != nil || nodes < 5 {
+		t.Fatalf("overview has %d nodes (%v)", nodes, err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#map")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifacts := os.Getenv("CODEATLAS_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = filepath.Join(os.TempDir(), "codeatlas-artifacts")
+	}
+	if err := os.MkdirAll(artifacts, 0o755); err == nil {
+		p := filepath.Join(artifacts, "overview-map.png")
+		if err := os.WriteFile(p, shot, 0o644); err == nil {
+			t.Logf("map screenshot: %s", p)
+		}
+	}
+
+	// Hovering a node highlights its neighbours.
+	step("hover raft", chromedp.Evaluate[chromedp.Void](`document.querySelector('[id="map-c/raft"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`))
+	dimmed, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.querySelector('#map svg').classList.contains('dimmed') && document.querySelectorAll('#map svg g.hl').length > 1"))
+	if err != nil || !dimmed {
+		t.Errorf("hover did not highlight neighbours (%v)", err)
+	}
+
+	step("click the raft concept", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), chromedp.WaitVisible(chromedp.CSS("#title")))
+	if l := location(); !strings.HasSuffix(l, "/c/raft") {
+		t.Fatalf("clicked raft, landed on %s", l)
+	}
+	if got := text("#title"); got != "Raft consensus" {
+		t.Fatalf("concept page title %q", got)
+	}
+
+	step("click an article in the concept map", chromedp.WaitVisible(chromedp.CSS(`[id="concept-a/etcd/raft"]`)),
+		chromedp.Click(chromedp.CSS(`[id="concept-a/etcd/raft"] a`)), chromedp.WaitVisible(chromedp.CSS(".doc .body")))
+	if l := location(); !strings.HasSuffix(l, "/a/etcd/raft") {
+		t.Fatalf("clicked the article, landed on %s", l)
+	}
+	if got := text("#title"); got != "Raft in etcd" {
+		t.Fatalf("article title %q", got)
+	}
+
+	step("search in Chinese", chromedp.SendKeys(chromedp.CSS("#q"), "服务发现"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
+	if got := text("#suggest li"); !strings.Contains(got, "Service discovery") {
+		t.Fatalf("first suggestion %q", got)
+	}
+	step("pick the suggestion", chromedp.Click(chromedp.CSS("#suggest li")), chromedp.WaitVisible(chromedp.CSS("#title")))
+	if l := location(); !strings.HasSuffix(l, "/c/service-discovery") {
+		t.Fatalf("picked the suggestion, landed on %s", l)
+	}
+
+	step("back to the overview", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`a.export[data-format="SVG"]`)))
+	svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a.export[data-format="SVG"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.HasPrefix(svg, "<svg") {
+		t.Fatalf("SVG download: %.80q (%v)", svg, err)
+	}
+}
