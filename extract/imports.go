@@ -38,6 +38,19 @@ func ModuleRoot(p string) string {
 	return strings.TrimSuffix(root, ".git")
 }
 
+// importHints are substrings every match of importRE contains; text
+// without any of them is not worth running the regular expression on.
+var importHints = []string{".com/", ".org/", ".io/", ".in/", ".dev/"}
+
+func mayHaveImport(s string) bool {
+	for _, h := range importHints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // importFacts records the modules named in p's code blocks and prose.
 func (l *loader) importFacts(p *parsed) []Fact {
 	seen := map[string]int{}
@@ -51,6 +64,9 @@ func (l *loader) importFacts(p *parsed) []Fact {
 			Evidence: Evidence{Path: p.doc.Path, Line: line, Text: clip(strings.TrimSpace(text), 240)}})
 	}
 	for _, c := range p.code {
+		if !mayHaveImport(c.text) {
+			continue
+		}
 		for i, ln := range strings.Split(c.text, "\n") {
 			for _, m := range importRE.FindAllStringSubmatch(ln, -1) {
 				add(ModuleRoot(m[1]), c.line+1+i, ln)
@@ -58,6 +74,9 @@ func (l *loader) importFacts(p *parsed) []Fact {
 		}
 	}
 	for _, b := range p.blocks {
+		if !mayHaveImport(b.text) {
+			continue
+		}
 		for _, m := range importRE.FindAllStringSubmatchIndex(b.text, -1) {
 			add(ModuleRoot(b.text[m[2]:m[3]]), p.line(b.srcOffset(m[2])), sentence(b.text, m[2]))
 		}
