@@ -189,7 +189,7 @@ func writeLegend(p func(string, ...any), v *View, gid string) {
 		prev = id
 	}
 	if v.Hidden > 0 {
-		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d concept-to-concept mentions not drawn", v.Hidden)))
+		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d relations not drawn (see the text version)", v.Hidden)))
 	}
 	if v.Outside > 0 {
 		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges lead outside this view", v.Outside)))

@@ -62,6 +62,7 @@ type builder struct {
 	hide     func(from, to *Node, k extract.Relation) bool
 	hidden   int
 	paths    [][]Hop
+	post     func(v *View) // view-specific pruning after aggregation
 }
 
 func (b *builder) show(id string) *ViewNode {
@@ -83,6 +84,9 @@ func (b *builder) overview() {
 	// turn the overview into a hairball. They are counted, and the concept
 	// pages and maps show them.
 	b.hide = func(from, to *Node, k extract.Relation) bool {
+		if from.Kind == Concept && to.Kind != Concept {
+			return true // a concept page naming projects; the projects' own articles say more
+		}
 		return from.Kind == Concept && to.Kind == Concept && k != extract.Broader
 	}
 	for _, n := range b.g.Nodes() {
@@ -105,14 +109,118 @@ func (b *builder) overview() {
 			b.rep[n.ID] = owner
 		}
 	}
-	// Concepts no project touches would float alone; they stay reachable
-	// from search and the concept pages.
+	// The overview shows shared concepts: those the articles of at least
+	// two projects touch. The others collapse into one stub that opens the
+	// list of every concept.
+	projectsOf := map[string]map[string]bool{}
+	for id, r := range b.rep {
+		if !strings.HasPrefix(r, "p/") {
+			continue
+		}
+		for _, e := range b.g.out[id] {
+			if b.g.nodes[e.To].Kind == Concept && (e.Has(extract.Mentions) || e.Has(extract.Related)) {
+				if projectsOf[e.To] == nil {
+					projectsOf[e.To] = map[string]bool{}
+				}
+				projectsOf[e.To][r] = true
+			}
+		}
+	}
+	var lonely []string
+	for id, vn := range b.nodes {
+		if vn.Kind == Concept && len(projectsOf[id]) < 2 {
+			lonely = append(lonely, id)
+		}
+	}
+	if len(lonely) > 0 && len(lonely) < len(projectsOf)+len(lonely) {
+		stub := stubID("view", Concept)
+		for _, id := range lonely {
+			delete(b.nodes, id)
+			b.rep[id] = stub
+		}
+		b.addStub(stub, Concept, len(lonely), Query{View: Full, Kinds: []Kind{Concept}})
+		b.nodes[stub].Label = fmt.Sprintf("+%d concepts of one project", len(lonely))
+		b.nodes[stub].Summary = "Concepts the articles of only one project touch; open the list of every concept"
+	}
 	b.collapse(func(vn *ViewNode) int {
 		if vn.Kind == Project {
 			return 1 << 20
 		}
 		return b.degree(vn.ID)
 	}, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}} })
+	b.post = topConcepts
+}
+
+// overviewConceptsPerProject is how many concept edges a project keeps on
+// the overview: its heaviest. Ten projects by eighty concepts drawn in full
+// is a hairball nobody can read; the rest are counted in Hidden and shown
+// on the project maps.
+const overviewConceptsPerProject = 8
+
+func topConcepts(v *View) {
+	kind := map[string]Kind{}
+	for _, n := range v.Nodes {
+		kind[n.ID] = n.Kind
+	}
+	byProject := map[string][]*ViewEdge{}
+	var kept []*ViewEdge
+	for _, e := range v.Edges {
+		if kind[e.From] == Project && kind[e.To] == Concept {
+			byProject[e.From] = append(byProject[e.From], e)
+			continue
+		}
+		kept = append(kept, e)
+	}
+	for _, es := range byProject {
+		sort.SliceStable(es, func(i, j int) bool {
+			if es[i].Weight != es[j].Weight {
+				return es[i].Weight > es[j].Weight
+			}
+			return es[i].To < es[j].To
+		})
+		n := min(len(es), overviewConceptsPerProject)
+		kept = append(kept, es[:n]...)
+		for _, e := range es[n:] {
+			v.Hidden += e.Weight
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool {
+		if kept[i].From != kept[j].From {
+			return kept[i].From < kept[j].From
+		}
+		return kept[i].To < kept[j].To
+	})
+	v.Edges = kept
+	// A concept left with no edge would float alone; count it in the stub.
+	linked := map[string]bool{}
+	for _, e := range v.Edges {
+		linked[e.From], linked[e.To] = true, true
+	}
+	var nodes []*ViewNode
+	var stub *ViewNode
+	dropped := 0
+	for _, n := range v.Nodes {
+		if n.ID == stubID("view", Concept) {
+			stub = n
+		}
+		if n.Kind == Concept && !linked[n.ID] {
+			dropped++
+			continue
+		}
+		nodes = append(nodes, n)
+	}
+	if dropped == 0 {
+		return
+	}
+	if stub == nil {
+		stub = &ViewNode{Node: &Node{ID: stubID("view", Concept), Kind: Stub}, Target: Query{View: Full, Kinds: []Kind{Concept}}}
+		nodes = append(nodes, stub)
+		sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
+	}
+	stub.Count += dropped
+	stub.Label = fmt.Sprintf("+%d more concepts", stub.Count)
+	stub.Summary = "Concepts not among any project's strongest on this overview; open the list of every concept"
+	v.Nodes = nodes
 }
 
 func (b *builder) degree(id string) int {
@@ -295,6 +403,15 @@ func (b *builder) skipsAll(e *Edge) bool {
 func (b *builder) ego() {
 	f := b.g.nodes[b.q.Focus]
 	b.title = fmt.Sprintf("Around %s (depth %d)", f.Label, b.q.Depth)
+	// At depth 1 the map is a star: edges between two neighbours are
+	// counted, not drawn. Deeper, concept pages' mentions of each other
+	// are left out as in the overview.
+	b.hide = func(from, to *Node, k extract.Relation) bool {
+		if b.q.Depth == 1 {
+			return from.ID != f.ID && to.ID != f.ID
+		}
+		return from.Kind == Concept && to.Kind == Concept && k != extract.Broader && from.ID != f.ID && to.ID != f.ID
+	}
 	b.show(f.ID)
 	frontier := []string{f.ID}
 	for level := 1; level <= b.q.Depth && len(frontier) > 0; level++ {
@@ -560,6 +677,9 @@ func (b *builder) finish() *View {
 		}
 	}
 	v.Hidden = b.hidden
+	if b.post != nil {
+		b.post(v)
+	}
 	sort.Slice(v.Edges, func(i, j int) bool {
 		if v.Edges[i].From != v.Edges[j].From {
 			return v.Edges[i].From < v.Edges[j].From

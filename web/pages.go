@@ -157,9 +157,9 @@ func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.
 		}
 		html = strings.Replace(html, dg.Placeholder, repl, 1)
 	}
-	// The HTML comes from goldmark with raw HTML escaped and the SVG from
-	// the renderer with unsafe links removed.
-	return template.HTML(html)
+	// The HTML comes from goldmark with raw HTML escaped, the SVG from the
+	// renderer with unsafe links removed, the code from chroma's escaper.
+	return template.HTML(s.hl.highlight(html))
 }
 
 // localMap is the ego view of depth 1 around id, inline.

@@ -56,6 +56,7 @@ type Server struct {
 	static *staticFiles
 	site   atomic.Pointer[site]
 	events *broker
+	hl     *highlighter
 
 	mu      sync.Mutex
 	problem string // why the last reload failed; "" when it did not
@@ -81,7 +82,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker()}
+	hl := newHighlighter()
+	st.add("highlight.css", hl.css())
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker(), hl: hl}
 	if err := s.Reload(); err != nil {
 		return nil, err
 	}

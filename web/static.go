@@ -46,6 +46,12 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 	return st, err
 }
 
+// add serves generated content (the highlighting stylesheet) as a file.
+func (st *staticFiles) add(name string, body []byte) {
+	h := sha256.Sum256(body)
+	st.files[name] = staticFile{body: body, etag: `"` + hex.EncodeToString(h[:8]) + `"`, typ: mime.TypeByExtension(path.Ext(name))}
+}
+
 // url returns the versioned URL of an asset, cacheable forever.
 func (st *staticFiles) url(name string) string {
 	f, ok := st.files[name]
