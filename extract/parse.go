@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"html"
 	"sort"
 	"strconv"
@@ -100,11 +99,13 @@ func (l *loader) parseMarkdown(p *parsed) {
 			id, _ := n.AttributeString("id")
 			idb, _ := id.([]byte)
 			p.doc.Headings = append(p.doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: strings.TrimSpace(b.text), Line: p.line(blockStart(n))})
-			all.WriteString(b.text + "\n")
+			all.WriteString(b.text)
+			all.WriteByte('\n')
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock, *extast.TableCell:
 			b := p.collect(n)
-			all.WriteString(b.text + "\n")
+			all.WriteString(b.text)
+			all.WriteByte('\n')
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			p.code = append(p.code, codeBlock{text: string(linesOf(n, src)), line: p.line(blockStart(n))})
@@ -132,19 +133,18 @@ func blockStart(n ast.Node) int {
 
 // collect gathers the inline text of a block node and records its links.
 func (p *parsed) collect(n ast.Node) *block {
-	var text, masked bytes.Buffer
+	var text strings.Builder
+	var masks [][2]int // code-span ranges of text, blanked in masked
 	b := block{}
 	idx := len(p.blocks)
 	add := func(s string, srcOff int, mask bool) {
 		if srcOff >= 0 {
 			b.pieces = append(b.pieces, piece{textOff: text.Len(), srcOff: srcOff})
 		}
-		text.WriteString(s)
-		if mask {
-			masked.WriteString(strings.Repeat(" ", len(s)))
-		} else {
-			masked.WriteString(s)
+		if mask && s != "" {
+			masks = append(masks, [2]int{text.Len(), text.Len() + len(s)})
 		}
+		text.WriteString(s)
 	}
 	var walk func(n ast.Node, mask bool)
 	walk = func(n ast.Node, mask bool) {
@@ -178,7 +178,16 @@ func (p *parsed) collect(n ast.Node) *block {
 	if len(b.pieces) == 0 {
 		b.pieces = append(b.pieces, piece{0, blockStart(n)})
 	}
-	b.text, b.masked = text.String(), masked.String()
+	b.text, b.masked = text.String(), text.String()
+	if len(masks) > 0 {
+		m := []byte(b.text)
+		for _, r := range masks {
+			for i := r[0]; i < r[1]; i++ {
+				m[i] = ' '
+			}
+		}
+		b.masked = string(m)
+	}
 	p.blocks = append(p.blocks, b)
 	return &p.blocks[len(p.blocks)-1]
 }
