@@ -274,8 +274,31 @@ func startWorker(cmd *exec.Cmd) (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start render worker: %w", err)
 	}
-	return &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout)}, nil
+	w := &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout)}
+	ready := make(chan error, 1)
+	go func() {
+		line, err := w.stdout.ReadString('\n')
+		if err == nil && line != "ready\n" {
+			err = fmt.Errorf("unexpected greeting %q", line)
+		}
+		ready <- err
+	}()
+	select {
+	case err := <-ready:
+		if err != nil {
+			w.kill()
+			return nil, fmt.Errorf("start render worker: %w", err)
+		}
+	case <-time.After(startTimeout):
+		w.kill()
+		return nil, fmt.Errorf("start render worker: no greeting after %v", startTimeout)
+	}
+	return w, nil
 }
+
+// startTimeout bounds a worker's start-up: go-graphviz compiles its
+// WebAssembly first (1.4 s cold, 0.2 s with its cache, seen here).
+const startTimeout = 60 * time.Second
 
 func (w *worker) do(dot []byte, layout, format string) ([]byte, error) {
 	if _, err := fmt.Fprintf(w.stdin, "%s %s %d\n", layout, format, len(dot)); err != nil {

@@ -11,6 +11,7 @@ import (
 
 // The worker protocol, one request at a time over a pipe:
 //
+//	hello:    "ready\n" once, when the worker can take requests
 //	request:  "<layout> <format> <n>\n" then n bytes of DOT
 //	response: "ok <n>\n" then n bytes, or "err <n>\n" then n bytes of message
 
@@ -19,6 +20,15 @@ import (
 func Serve(r io.Reader, w io.Writer) error {
 	br := bufio.NewReader(r)
 	bw := bufio.NewWriter(w)
+	// go-graphviz compiles its WebAssembly in package init, before this
+	// runs; saying ready now keeps that start-up out of the first render's
+	// deadline.
+	if _, err := bw.WriteString("ready\n"); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
 	for {
 		header, err := br.ReadString('\n')
 		if err == io.EOF && header == "" {
