@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
@@ -13,10 +14,16 @@ var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 // notes into a links fact and rewrites its href to the target's node URL.
 // A link that cannot be resolved is a diagnostic, never silently dropped.
 func (l *loader) resolveLinks() {
-	for _, p := range l.files {
-		if p.ast == nil {
-			continue
-		}
+	l.parallel(l.resolveFileLinks)
+}
+
+// resolveFileLinks resolves one file's links; the indexes it reads are
+// complete and no longer change, so files resolve in parallel.
+func (l *loader) resolveFileLinks(p *parsed) {
+	if p.ast == nil {
+		return
+	}
+	{
 		for _, ref := range p.links {
 			var target *parsed
 			var frag string
@@ -57,15 +64,17 @@ func fragment(f string) string {
 	return "#" + f
 }
 
-func (p *parsed) warn(l *loader, line int, format string, args ...any) {
+// warn and fail record a diagnostic of p's file on p itself, so that
+// files can be processed in parallel; corpus() gathers them.
+func (p *parsed) warn(_ *loader, line int, format string, args ...any) {
 	if !p.doc.Bundled {
-		l.diags.warnf(p.doc.Path, line, format, args...)
+		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: line, Severity: SeverityWarning, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
-func (p *parsed) fail(l *loader, line int, format string, args ...any) {
+func (p *parsed) fail(_ *loader, line int, format string, args ...any) {
 	if !p.doc.Bundled {
-		l.diags.errorf(p.doc.Path, line, format, args...)
+		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: line, Severity: SeverityError, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
@@ -155,7 +164,7 @@ func (l *loader) resolveWiki(p *parsed, target string) *parsed {
 	return nil
 }
 
-// addFact records a fact whose subject is p's document.
+// addFact records a fact whose subject is p's document, on p.
 func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string) {
-	l.facts = append(l.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+	p.facts = append(p.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
 }

@@ -74,10 +74,14 @@ func containsCJK(s string) bool {
 
 // matchDoc finds the dictionary's terms in p's prose (code excluded).
 func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
+	type seenKey struct {
+		target       string
+		block, start int
+	}
 	count := map[string]int{}
-	seen := map[[2]string]bool{}
+	seen := map[seenKey]bool{}
 	var facts []Fact
-	for _, b := range p.blocks {
+	for bi, b := range p.blocks {
 		dict.find(b.masked, func(m match) {
 			target := dict.terms[m.term].target
 			if target == p.doc.ID || target == "p/"+p.doc.Project {
@@ -86,11 +90,12 @@ func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
 			if count[target] >= maxEvidence {
 				return
 			}
-			text := sentence(b.text, m.start)
-			if seen[[2]string{target, text}] {
+			start, _ := sentenceBounds(b.text, m.start)
+			if seen[seenKey{target, bi, start}] {
 				return // "Raft 协议" and "raft" in one sentence are one mention
 			}
-			seen[[2]string{target, text}] = true
+			seen[seenKey{target, bi, start}] = true
+			text := sentence(b.text, m.start)
 			count[target]++
 			line := p.line(b.srcOffset(m.start))
 			facts = append(facts, Fact{Subject: p.doc.ID, Relation: Mentions, Object: target,

@@ -60,6 +60,7 @@ type parsed struct {
 	yml    []byte
 	diags  []Diagnostic
 	later  []Diagnostic // from parallel phases, merged in corpus()
+	facts  []Fact       // likewise
 }
 
 func lineStarts(src []byte) []int {
@@ -209,6 +210,13 @@ func inlineStart(n ast.Node, src []byte) int {
 // sentence returns the sentence of text around off, trimmed to a readable
 // length; it is the evidence shown for a fact.
 func sentence(text string, off int) string {
+	start, end := sentenceBounds(text, off)
+	s := strings.Join(strings.Fields(text[start:end]), " ")
+	return clip(s, 240)
+}
+
+// sentenceBounds finds the sentence of text around off.
+func sentenceBounds(text string, off int) (int, int) {
 	if off > len(text) {
 		off = len(text)
 	}
@@ -226,8 +234,7 @@ func sentence(text string, off int) string {
 			break
 		}
 	}
-	s := strings.Join(strings.Fields(text[start:end]), " ")
-	return clip(s, 240)
+	return start, end
 }
 
 var stops = []string{"。", "！", "？", "；"}

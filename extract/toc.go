@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"cmp"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -261,26 +263,20 @@ func (l *loader) corpus() *Corpus {
 	for _, p := range l.files {
 		c.Docs = append(c.Docs, p.doc)
 		l.diags.list = append(l.diags.list, p.later...)
+		l.facts = append(l.facts, p.facts...)
 	}
 	c.index()
-	sort.SliceStable(l.facts, func(i, j int) bool {
-		a, b := l.facts[i], l.facts[j]
-		if a.Subject != b.Subject {
-			return a.Subject < b.Subject
-		}
-		if a.Relation != b.Relation {
-			return a.Relation < b.Relation
-		}
-		if a.Object != b.Object {
-			return a.Object < b.Object
-		}
-		if a.Evidence.Path != b.Evidence.Path {
-			return a.Evidence.Path < b.Evidence.Path
-		}
-		if a.Evidence.Line != b.Evidence.Line {
-			return a.Evidence.Line < b.Evidence.Line
-		}
-		return a.Evidence.Text < b.Evidence.Text
+	// The comparison is total (down to the evidence text), so the order is
+	// the same whatever order the parallel phases produced facts in.
+	slices.SortFunc(l.facts, func(a, b Fact) int {
+		return cmp.Or(
+			strings.Compare(a.Subject, b.Subject),
+			strings.Compare(string(a.Relation), string(b.Relation)),
+			strings.Compare(a.Object, b.Object),
+			strings.Compare(a.Evidence.Path, b.Evidence.Path),
+			cmp.Compare(a.Evidence.Line, b.Evidence.Line),
+			strings.Compare(a.Evidence.Text, b.Evidence.Text),
+		)
 	})
 	c.Facts = l.facts
 	sortDiagnostics(l.diags.list)
