@@ -17,7 +17,7 @@ trap cleanup EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 svg="/map.svg?view=ego&focus=c/raft"
 article="/a/etcd/raft"
-mkdir -p "$work/www"
+mkdir -p "$work/www"; chmod 755 "$work"
 curl -sf "http://127.0.0.1:$port$svg" -o "$work/www/map.svg"
 curl -sf "http://127.0.0.1:$port$article" -o "$work/www/article.html"
 rss() { awk '/VmRSS/ {print int($2/1024) " MB"}' "/proc/$pid/status"; }

@@ -124,25 +124,22 @@ func (s *Server) mapPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	tag := etag(st, "page "+v.Query.Key())
-	if notModified(c, tag) {
-		return
-	}
-	svg, err := s.renderView(c.Request.Context(), v, "map")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	d := mapPageData{pageData: s.page(st, v.Title), View: v, SVG: template.HTML(svg), Query: v.Query,
-		ViewKinds: graph.ViewKinds, Depths: []int{1, 2, 3}, Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
-	d.Exports = s.exportLinks(v.Query)
-	for _, k := range graph.Kinds {
-		d.Kinds = append(d.Kinds, kindChoice{Kind: k, Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
-	}
-	for _, p := range v.Paths {
-		d.Hops = append(d.Hops, hopRows(st, p))
-	}
-	s.html(c, http.StatusOK, "map.html", d)
+	s.servePage(c, st, "map.html", func() (any, error) {
+		svg, err := s.renderView(c.Request.Context(), v, "map")
+		if err != nil {
+			return nil, err
+		}
+		d := mapPageData{pageData: s.page(st, v.Title), View: v, SVG: template.HTML(svg), Query: v.Query,
+			ViewKinds: graph.ViewKinds, Depths: []int{1, 2, 3}, Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
+		d.Exports = s.exportLinks(v.Query)
+		for _, k := range graph.Kinds {
+			d.Kinds = append(d.Kinds, kindChoice{Kind: k, Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
+		}
+		for _, p := range v.Paths {
+			d.Hops = append(d.Hops, hopRows(st, p))
+		}
+		return d, nil
+	})
 }
 
 func hasKind(ks []graph.Kind, k graph.Kind) bool {
@@ -190,12 +187,17 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			s.fail(c, errPNGUnsupported)
 			return
 		}
+		key := f.ext + " " + q.Key()
+		if notModified(c, etag(st, key)) {
+			return
+		}
+		if b, ok := st.cache.get(key); ok {
+			s.sendExport(c, f, q, b)
+			return
+		}
 		v, err := st.graph.View(q)
 		if err != nil {
 			s.fail(c, err)
-			return
-		}
-		if notModified(c, etag(st, f.ext+" "+v.Query.Key())) {
 			return
 		}
 		var buf bytes.Buffer
@@ -218,11 +220,16 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			}
 			buf.Write(b)
 		}
-		if c.Query("download") != "" {
-			c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(v.Query.View)+"."+f.ext+`"`)
-		}
-		c.Data(http.StatusOK, f.contentType, buf.Bytes())
+		st.cache.put(key, buf.Bytes())
+		s.sendExport(c, f, q, buf.Bytes())
 	}
+}
+
+func (s *Server) sendExport(c *gin.Context, f exportFormat, q graph.Query, b []byte) {
+	if c.Query("download") != "" {
+		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
+	}
+	sendBytes(c, http.StatusOK, f.contentType, b)
 }
 
 func (s *Server) graphJSON(c *gin.Context) {

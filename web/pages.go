@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -87,10 +86,11 @@ func (s *Server) articlePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if notModified(c, etag(st, "page "+id)) {
-		return
-	}
-	ctx := c.Request.Context()
+	s.servePage(c, st, "article.html", func() (any, error) { return s.articleData(c.Request.Context(), st, n), nil })
+}
+
+func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) articleData {
+	id := n.ID
 	d := articleData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc, Headings: n.Doc.Headings}
 	d.Body = s.articleHTML(ctx, n.Doc)
 	d.Crumbs = crumbs(st.graph, id)
@@ -129,7 +129,7 @@ func (s *Server) articlePage(c *gin.Context) {
 			d.Prev = &l
 		}
 	}
-	s.html(c, http.StatusOK, "article.html", d)
+	return d
 }
 
 func firstNonEmpty(s ...string) string {
@@ -259,10 +259,11 @@ func (s *Server) conceptPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if notModified(c, etag(st, "page "+id)) {
-		return
-	}
-	ctx := c.Request.Context()
+	s.servePage(c, st, "concept.html", func() (any, error) { return s.conceptData(c.Request.Context(), st, n), nil })
+}
+
+func (s *Server) conceptData(ctx context.Context, st *site, n *graph.Node) conceptData {
+	id := n.ID
 	d := conceptData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc}
 	if n.Doc != nil {
 		d.Body = s.articleHTML(ctx, n.Doc)
@@ -308,7 +309,7 @@ func (s *Server) conceptPage(c *gin.Context) {
 			d.Map = template.HTML(svg)
 		}
 	}
-	s.html(c, http.StatusOK, "concept.html", d)
+	return d
 }
 
 // bestEvidence prefers a sentence from the prose over a front-matter line.
@@ -352,10 +353,11 @@ func (s *Server) projectPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if notModified(c, etag(st, "page "+id)) {
-		return
-	}
-	ctx := c.Request.Context()
+	s.servePage(c, st, "project.html", func() (any, error) { return s.projectData(c.Request.Context(), st, n), nil })
+}
+
+func (s *Server) projectData(ctx context.Context, st *site, n *graph.Node) projectData {
+	id := n.ID
 	d := projectData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc}
 	if n.Doc != nil {
 		d.Body = s.articleHTML(ctx, n.Doc)
@@ -381,7 +383,7 @@ func (s *Server) projectPage(c *gin.Context) {
 			d.Map = template.HTML(svg)
 		}
 	}
-	s.html(c, http.StatusOK, "project.html", d)
+	return d
 }
 
 // containsTree is the table of contents below id, in reading order.
@@ -452,6 +454,11 @@ func (s *Server) modulePage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.servePage(c, st, "module.html", func() (any, error) { return s.moduleData(st, n), nil })
+}
+
+func (s *Server) moduleData(st *site, n *graph.Node) moduleData {
+	id := n.ID
 	d := moduleData{pageData: s.page(st, n.Label), Node: n}
 	if n.Project != "" {
 		if p, err := st.graph.Node("p/" + n.Project); err == nil {
@@ -467,7 +474,7 @@ func (s *Server) modulePage(c *gin.Context) {
 			}
 		}
 	}
-	s.html(c, http.StatusOK, "module.html", d)
+	return d
 }
 
 // twin is the text version of a map, for screen readers and for reading

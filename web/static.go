@@ -78,7 +78,7 @@ func (st *staticFiles) serve(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, f.typ, f.body)
+	sendBytes(c, http.StatusOK, f.typ, f.body)
 }
 
 func subFS(dir string) (fs.FS, error) { return fs.Sub(assets, dir) }
