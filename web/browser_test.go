@@ -15,8 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
-	"github.com/codeatlas/codeatlas/extract"
-	"github.com/codeatlas/codeatlas/graph"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -66,14 +64,7 @@ func TestBrowser(t *testing.T) {
 	})
 	defer pool.Close()
 	s, err := New(Config{
-		Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-			c, err := extract.Load(os.DirFS("../graph/testdata/notes"), extract.Options{DOT: dot})
-			if err != nil {
-				return nil, nil, err
-			}
-			g, err := graph.Build(c)
-			return c, g, err
-		},
+		Load:     loadFS(os.DirFS("../graph/testdata/notes")),
 		Renderer: pool,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -65,14 +66,7 @@ func newTestServer(t *testing.T, fsys fstest.MapFS, r Renderer) (*Server, http.H
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	s, err := New(Config{
-		Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-			c, err := extract.Load(fsys, extract.Options{DOT: dot})
-			if err != nil {
-				return nil, nil, err
-			}
-			g, err := graph.Build(c)
-			return c, g, err
-		},
+		Load:     loadFS(fsys),
 		Renderer: r,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -80,6 +74,18 @@ func newTestServer(t *testing.T, fsys fstest.MapFS, r Renderer) (*Server, http.H
 		t.Fatal(err)
 	}
 	return s, s.Handler()
+}
+
+// loadFS is the LoadFunc of a notes folder.
+func loadFS(fsys fs.FS) LoadFunc {
+	return func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+		c, err := extract.Load(fsys, extract.Options{DOT: dot})
+		if err != nil {
+			return nil, nil, err
+		}
+		g, err := graph.Build(c)
+		return c, g, err
+	}
 }
 
 func get(t *testing.T, h http.Handler, url string, header ...string) *httptest.ResponseRecorder {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/web"
 )
 
 // Formats export accepts.
@@ -102,14 +102,14 @@ func newExport() *cobra.Command {
 func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, format string) error {
 	switch format {
 	case "json":
-		return v.WriteJSON(w, nodeURL)
+		return v.WriteJSON(w, web.NodeURL)
 	case "graphml":
-		return v.WriteGraphML(w, nodeURL)
+		return v.WriteGraphML(w, web.NodeURL)
 	case "mermaid":
-		return v.WriteMermaid(w, nodeURL)
+		return v.WriteMermaid(w, web.NodeURL)
 	}
 	var dot bytes.Buffer
-	if err := v.WriteDOT(&dot, graph.DOTOptions{NodeURL: nodeURL, StubURL: mapURL}); err != nil {
+	if err := v.WriteDOT(&dot, graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL}); err != nil {
 		return err
 	}
 	if format == "dot" {
@@ -136,49 +136,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// escapePath escapes each segment of a node id for use in a URL path.
-func escapePath(id string) string {
-	segs := strings.Split(id, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
-
-// mapURL is the map page of a query.
-func mapURL(q graph.Query) string {
-	return "/map?" + QueryValues(q).Encode()
-}
-
-// QueryValues encodes a query as URL parameters, leaving defaults out.
-func QueryValues(q graph.Query) url.Values {
-	v := url.Values{}
-	if q.View != "" {
-		v.Set("view", string(q.View))
-	}
-	if q.Focus != "" {
-		v.Set("focus", q.Focus)
-	}
-	if q.Depth > 1 {
-		v.Set("depth", fmt.Sprint(q.Depth))
-	}
-	if len(q.Kinds) > 0 {
-		ks := make([]string, len(q.Kinds))
-		for i, k := range q.Kinds {
-			ks[i] = string(k)
-		}
-		v.Set("kinds", strings.Join(ks, ","))
-	}
-	if q.From != "" {
-		v.Set("from", q.From)
-	}
-	if q.To != "" {
-		v.Set("to", q.To)
-	}
-	if q.Budget != 0 && q.Budget != graph.DefaultBudget {
-		v.Set("budget", fmt.Sprint(q.Budget))
-	}
-	return v
 }

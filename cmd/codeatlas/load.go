@@ -75,9 +75,6 @@ func diagramRenderer(ctx context.Context, p *render.Pool) func([]byte) ([]byte, 
 	}
 }
 
-// NodeURL is the page of a node: node ids are URL paths.
-func nodeURL(id string) string { return "/" + escapePath(id) }
-
 func newWorker() *cobra.Command {
 	return &cobra.Command{
 		Use:    workerCommand,
