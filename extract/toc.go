@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -268,18 +269,68 @@ func (l *loader) corpus() *Corpus {
 	c.index()
 	// The comparison is total (down to the evidence text), so the order is
 	// the same whatever order the parallel phases produced facts in.
-	slices.SortFunc(l.facts, func(a, b Fact) int {
-		return cmp.Or(
-			strings.Compare(a.Subject, b.Subject),
-			strings.Compare(string(a.Relation), string(b.Relation)),
-			strings.Compare(a.Object, b.Object),
-			strings.Compare(a.Evidence.Path, b.Evidence.Path),
-			cmp.Compare(a.Evidence.Line, b.Evidence.Line),
-			strings.Compare(a.Evidence.Text, b.Evidence.Text),
-		)
-	})
+	l.facts = parallelSort(l.facts, compareFacts, l.opts.Workers)
 	c.Facts = l.facts
 	sortDiagnostics(l.diags.list)
 	c.Diagnostics = l.diags.list
 	return c
+}
+
+func compareFacts(a, b Fact) int {
+	return cmp.Or(
+		strings.Compare(a.Subject, b.Subject),
+		strings.Compare(string(a.Relation), string(b.Relation)),
+		strings.Compare(a.Object, b.Object),
+		strings.Compare(a.Evidence.Path, b.Evidence.Path),
+		cmp.Compare(a.Evidence.Line, b.Evidence.Line),
+		strings.Compare(a.Evidence.Text, b.Evidence.Text),
+	)
+}
+
+// parallelSort sorts chunks of s on n goroutines and merges them: the fact
+// list of a large notes folder has hundreds of thousands of entries.
+func parallelSort[T any](s []T, cmp func(a, b T) int, n int) []T {
+	if n < 2 || len(s) < 4096 {
+		slices.SortFunc(s, cmp)
+		return s
+	}
+	size := (len(s) + n - 1) / n
+	var chunks [][]T
+	for i := 0; i < len(s); i += size {
+		chunks = append(chunks, s[i:min(i+size, len(s))])
+	}
+	var wg sync.WaitGroup
+	for _, c := range chunks {
+		wg.Add(1)
+		go func(c []T) {
+			defer wg.Done()
+			slices.SortFunc(c, cmp)
+		}(c)
+	}
+	wg.Wait()
+	for len(chunks) > 1 {
+		var next [][]T
+		for i := 0; i+1 < len(chunks); i += 2 {
+			next = append(next, merge(chunks[i], chunks[i+1], cmp))
+		}
+		if len(chunks)%2 == 1 {
+			next = append(next, chunks[len(chunks)-1])
+		}
+		chunks = next
+	}
+	return chunks[0]
+}
+
+func merge[T any](a, b []T, cmp func(a, b T) int) []T {
+	out := make([]T, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if cmp(b[0], a[0]) < 0 {
+			out = append(out, b[0])
+			b = b[1:]
+		} else {
+			out = append(out, a[0])
+			a = a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
