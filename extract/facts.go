@@ -98,9 +98,11 @@ func (l *loader) moduleOwners() map[string]*parsed {
 			owners[ModuleRoot("github.com/"+strings.Trim(r, "/"))] = p
 		}
 		for _, m := range d.Modules {
-			if root := ModuleRoot(m); root != "" {
-				owners[root] = p
+			root := ModuleRoot(m)
+			if root == "" { // a bare host such as go-micro.dev owns all below it
+				root = strings.Trim(m, "/")
 			}
+			owners[root] = p
 		}
 	}
 	return owners
