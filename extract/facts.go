@@ -5,23 +5,15 @@ import (
 	"strings"
 )
 
-// frontMatterFacts turns declared relations into facts: an article's
-// concepts and related articles, a project's uses and modules, a concept's
+// docFacts turns one document's declared relations into facts: an
+// article's concepts and related articles, a project's uses, a concept's
 // broader concepts. Unknown ids are diagnostics.
-func (l *loader) frontMatterFacts() {
-	hasConcepts := l.hasConcepts()
-	modules := l.moduleOwners()
-	mentioned := map[string]bool{}
-	for _, f := range l.facts {
-		if strings.HasPrefix(f.Object, "m/") {
-			mentioned[f.Object] = true
-		}
+func (l *loader) docFacts(p *parsed, hasConcepts bool) {
+	d := p.doc
+	if p.implicit {
+		return
 	}
-	for _, p := range l.files {
-		d := p.doc
-		if p.src == nil {
-			continue
-		}
+	{
 		fmLine := func(key, want string) (int, string) {
 			line := keyLine(p.yml, key)
 			return line, strings.TrimSpace(lineText(p.src, p.lines, line))
@@ -67,6 +59,19 @@ func (l *loader) frontMatterFacts() {
 			l.addFact(p, Broader, "c/"+b, line, text)
 		}
 	}
+}
+
+// moduleFacts links each module the notes name to the project that owns it.
+func (l *loader) moduleFacts() {
+	modules := l.moduleOwners()
+	mentioned := map[string]bool{}
+	for _, p := range l.files {
+		for _, f := range p.facts {
+			if strings.HasPrefix(f.Object, "m/") {
+				mentioned[f.Object] = true
+			}
+		}
+	}
 	// A module that belongs to a project in the atlas links to it.
 	mods := make([]string, 0, len(mentioned))
 	for m := range mentioned {
@@ -91,7 +96,7 @@ func (l *loader) moduleOwners() map[string]*parsed {
 	owners := map[string]*parsed{}
 	for _, p := range l.files {
 		d := p.doc
-		if d.Kind != KindProject || p.src == nil {
+		if d.Kind != KindProject || p.implicit {
 			continue
 		}
 		if r := d.Upstream.Repo; r != "" {

@@ -37,7 +37,9 @@ func (l *loader) render(p *parsed) {
 		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: 1, Severity: SeverityError, Message: "render: " + err.Error()})
 	}
 	p.doc.HTML = buf.String()
-	p.ast = nil // the tree is large; the HTML is all that is kept
+	// The tree is large and the link and diagram lists point into it: drop
+	// them all, the HTML is what is kept.
+	p.ast, p.links, p.dots = nil, nil, nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

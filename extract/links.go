@@ -13,10 +13,6 @@ var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 // resolveLinks turns every markdown link and wikilink that points inside the
 // notes into a links fact and rewrites its href to the target's node URL.
 // A link that cannot be resolved is a diagnostic, never silently dropped.
-func (l *loader) resolveLinks() {
-	l.parallel(l.resolveFileLinks)
-}
-
 // resolveFileLinks resolves one file's links; the indexes it reads are
 // complete and no longer change, so files resolve in parallel.
 func (l *loader) resolveFileLinks(p *parsed) {

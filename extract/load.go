@@ -71,13 +71,34 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		})
 	}
 	l.identify()
-	l.parallel(l.parseMarkdown)
-	l.resolveLinks()
-	l.parallel(l.render)
-	l.mentions()
-	l.frontMatterFacts()
+	// Every index links resolve against, and every term of the concept and
+	// project dictionary, is known after identify, so each file is parsed,
+	// resolved, rendered and matched in one go and its syntax tree and prose
+	// freed at once: holding them for ten thousand files took 950 MB.
+	dict := l.buildDictionary()
+	hasConcepts := l.hasConcepts()
+	l.parallel(func(p *parsed) {
+		l.parseMarkdown(p)
+		l.resolveFileLinks(p)
+		l.render(p)
+		l.mentions(p, dict)
+		l.docFacts(p, hasConcepts)
+		l.release(p)
+	})
+	l.moduleFacts()
 	l.structure()
 	return l.corpus(), nil
+}
+
+// release drops what a file no longer needs once its facts are out: the
+// source and its line table, except on project pages, whose lines are the
+// evidence of module ownership. The front matter is copied, for evidence
+// lines found later.
+func (l *loader) release(p *parsed) {
+	p.yml = append([]byte(nil), p.yml...)
+	if p.doc.Kind != KindProject {
+		p.src, p.lines = nil, nil
+	}
 }
 
 // parallel runs f over every file on opts.Workers goroutines; f touches
@@ -427,7 +448,7 @@ func (l *loader) identify() {
 	for _, p := range l.files {
 		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
 			if _, ok := l.byID["p/"+pr]; !ok {
-				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr}, lines: []int{0}}
+				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr}, lines: []int{0}, implicit: true}
 				l.byID[ip.doc.ID] = ip
 				implicit = append(implicit, ip)
 			}

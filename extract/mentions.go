@@ -3,7 +3,6 @@ package extract
 import (
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -11,24 +10,16 @@ import (
 // reader where a mention comes from without flooding the graph.
 const maxEvidence = 3
 
-// mentions links every document to the concepts, projects and modules its
+// mentions links a document to the concepts, projects and modules its
 // prose names. Project and concept pages supply the terms: title, title_zh
 // and aliases.
-func (l *loader) mentions() {
-	dict := l.buildDictionary()
-	var mu sync.Mutex
-	l.parallel(func(p *parsed) {
-		if p.src == nil || p.doc.Bundled {
-			// Bundled concept pages describe our projects, not the reader's.
-			return
-		}
-		facts := l.matchDoc(p, dict)
-		facts = append(facts, l.importFacts(p)...)
-		mu.Lock()
-		l.facts = append(l.facts, facts...)
-		mu.Unlock()
-		p.blocks, p.code = nil, nil
-	})
+func (l *loader) mentions(p *parsed, dict *dictionary) {
+	// Bundled concept pages describe our projects, not the reader's.
+	if !p.implicit && !p.doc.Bundled {
+		p.facts = append(p.facts, l.matchDoc(p, dict)...)
+		p.facts = append(p.facts, l.importFacts(p)...)
+	}
+	p.blocks, p.code = nil, nil
 }
 
 func (l *loader) buildDictionary() *dictionary {

@@ -48,19 +48,20 @@ type codeBlock struct {
 
 // parsed is what one pass over a file yields before cross-file resolution.
 type parsed struct {
-	doc    *Document
-	src    []byte
-	lines  []int // offsets of line starts
-	ast    ast.Node
-	blocks []block
-	links  []linkRef
-	code   []codeBlock
-	dots   []*dotBlock
-	fm     frontMatter
-	yml    []byte
-	diags  []Diagnostic
-	later  []Diagnostic // from parallel phases, merged in corpus()
-	facts  []Fact       // likewise
+	doc      *Document
+	src      []byte
+	lines    []int // offsets of line starts
+	ast      ast.Node
+	blocks   []block
+	links    []linkRef
+	code     []codeBlock
+	dots     []*dotBlock
+	fm       frontMatter
+	yml      []byte
+	implicit bool // a project page made up for a folder or a project id
+	diags    []Diagnostic
+	later    []Diagnostic // from parallel phases, merged in corpus()
+	facts    []Fact       // likewise
 }
 
 func lineStarts(src []byte) []int {
@@ -82,7 +83,7 @@ func (p *parsed) line(off int) int {
 // prose blocks, links, code and diagrams. Rendering happens later, after
 // links are resolved, from the same tree.
 func (l *loader) parseMarkdown(p *parsed) {
-	if p.src == nil {
+	if p.implicit {
 		return
 	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))

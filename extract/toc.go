@@ -74,7 +74,7 @@ func (l *loader) structure() {
 	}
 	for _, p := range l.files {
 		d := p.doc
-		if d.Kind == KindConcept || p.src == nil && d.Kind == KindProject {
+		if d.Kind == KindConcept || p.implicit {
 			continue
 		}
 		if !d.InTOC && tocPath != "" && !d.Bundled {
@@ -207,7 +207,7 @@ func (l *loader) folderTOC() []*TOCEntry {
 	root := newDir()
 	for _, p := range l.files {
 		d := p.doc
-		if d.Kind == KindConcept || d.Bundled || p.src == nil {
+		if d.Kind == KindConcept || d.Bundled || p.implicit {
 			continue
 		}
 		dir := path.Dir(d.Path)
