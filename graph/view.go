@@ -403,14 +403,16 @@ func (b *builder) skipsAll(e *Edge) bool {
 func (b *builder) ego() {
 	f := b.g.nodes[b.q.Focus]
 	b.title = fmt.Sprintf("Around %s (depth %d)", f.Label, b.q.Depth)
-	// At depth 1 the map is a star: edges between two neighbours are
-	// counted, not drawn. Deeper, concept pages' mentions of each other
-	// are left out as in the overview.
+	// The map is the search tree: the edges that reached each node, plus
+	// every edge of the focus. At depth 1 that is a star; deeper, drawing
+	// every edge among 150 nodes took thousands of lines and seconds of
+	// layout. The other edges are counted in Hidden and the text version.
+	parent := map[string]string{}
 	b.hide = func(from, to *Node, k extract.Relation) bool {
-		if b.q.Depth == 1 {
-			return from.ID != f.ID && to.ID != f.ID
+		if from.ID == f.ID || to.ID == f.ID {
+			return false
 		}
-		return from.Kind == Concept && to.Kind == Concept && k != extract.Broader && from.ID != f.ID && to.ID != f.ID
+		return parent[to.ID] != from.ID && parent[from.ID] != to.ID
 	}
 	b.show(f.ID)
 	frontier := []string{f.ID}
@@ -426,6 +428,7 @@ func (b *builder) ego() {
 				if !b.q.allows(n.Kind) {
 					continue
 				}
+				parent[nb] = id
 				if len(b.nodes) >= b.q.Budget {
 					rest[n.Kind]++
 					b.rep[nb] = stubID(id, n.Kind)
