@@ -192,7 +192,7 @@ func writeLegend(p func(string, ...any), v *View, gid string) {
 		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d relations not drawn (see the text version)", v.Hidden)))
 	}
 	if v.Outside > 0 {
-		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges lead outside this view", v.Outside)))
+		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges of the focus lead outside this view", v.Outside)))
 	}
 	p("  }\n")
 }

@@ -226,7 +226,7 @@ type View struct {
 	Edges    []*ViewEdge
 	Clusters []*Cluster
 	Paths    [][]Hop // path view
-	Outside  int     // edges of shown nodes to nodes outside the view's question
+	Outside  int     // edges of the focus (or path ends) to nodes the view does not show
 	Hidden   int     // relations between shown nodes the view leaves out (see the view's doc)
 }
 

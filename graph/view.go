@@ -83,12 +83,7 @@ func (b *builder) overview() {
 	// Concept pages mention each other all the time; drawn, those edges
 	// turn the overview into a hairball. They are counted, and the concept
 	// pages and maps show them.
-	b.hide = func(from, to *Node, k extract.Relation) bool {
-		if from.Kind == Concept && to.Kind != Concept {
-			return true // a concept page naming projects; the projects' own articles say more
-		}
-		return from.Kind == Concept && to.Kind == Concept && k != extract.Broader
-	}
+	b.hide = conceptPageNoise
 	for _, n := range b.g.Nodes() {
 		switch n.Kind {
 		case Project, Concept:
@@ -148,7 +143,7 @@ func (b *builder) overview() {
 		}
 		return b.degree(vn.ID)
 	}, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}} })
-	b.post = topConcepts
+	b.post = func(v *View) { topConcepts(v, Project, overviewConceptsPerProject) }
 }
 
 // overviewConceptsPerProject is how many concept edges a project keeps on
@@ -157,7 +152,14 @@ func (b *builder) overview() {
 // on the project maps.
 const overviewConceptsPerProject = 8
 
-func topConcepts(v *View) {
+// projectConceptsPerArticle is the same limit for each article on a project
+// map.
+const projectConceptsPerArticle = 4
+
+// topConcepts keeps, for each node of kind from, only its per heaviest
+// edges to concepts; the rest are counted in Hidden. A concept left without
+// edges collapses into the view's concept stub.
+func topConcepts(v *View, from Kind, per int) {
 	kind := map[string]Kind{}
 	for _, n := range v.Nodes {
 		kind[n.ID] = n.Kind
@@ -165,7 +167,7 @@ func topConcepts(v *View) {
 	byProject := map[string][]*ViewEdge{}
 	var kept []*ViewEdge
 	for _, e := range v.Edges {
-		if kind[e.From] == Project && kind[e.To] == Concept {
+		if kind[e.From] == from && kind[e.To] == Concept {
 			byProject[e.From] = append(byProject[e.From], e)
 			continue
 		}
@@ -178,7 +180,7 @@ func topConcepts(v *View) {
 			}
 			return es[i].To < es[j].To
 		})
-		n := min(len(es), overviewConceptsPerProject)
+		n := min(len(es), per)
 		kept = append(kept, es[:n]...)
 		for _, e := range es[n:] {
 			v.Hidden += e.Weight
@@ -223,6 +225,17 @@ func topConcepts(v *View) {
 	v.Nodes = nodes
 }
 
+// conceptPageNoise is true for the edges a concept page makes by naming
+// projects, articles and other concepts in its prose: the articles' own
+// mentions say the same from the other side, and drawn, these edges turn a
+// map into a hairball. Broader links between concepts stay.
+func conceptPageNoise(from, to *Node, k extract.Relation) bool {
+	if from.Kind != Concept {
+		return false
+	}
+	return to.Kind != Concept || k != extract.Broader
+}
+
 func (b *builder) degree(id string) int {
 	n := 0
 	for _, e := range b.g.out[id] {
@@ -240,6 +253,14 @@ func (b *builder) project() {
 	p := b.g.nodes[b.q.Focus]
 	b.title = "Project: " + p.Label
 	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	// The clusters show how the articles belong together; links between
+	// two of them are counted, and drawn on the articles' own maps.
+	member := map[string]bool{}
+	// Edges that do not touch the project at all (another project's
+	// articles naming concepts) are not this map's question either.
+	b.hide = func(from, to *Node, k extract.Relation) bool {
+		return conceptPageNoise(from, to, k) || member[from.ID] == member[to.ID]
+	}
 	b.show(p.ID)
 	root := &Cluster{ID: "cluster_" + p.ID, Label: p.Label, NodeID: p.ID}
 	b.clusters = append(b.clusters, root)
@@ -269,6 +290,10 @@ func (b *builder) project() {
 	}
 	walk(p.ID, root, 0)
 	members = append(members, p.ID)
+	for _, id := range members {
+		member[id] = true
+	}
+	b.post = func(v *View) { topConcepts(v, Article, projectConceptsPerArticle) }
 	for _, id := range members {
 		for _, e := range b.g.out[id] {
 			b.reach(e.To)
@@ -330,6 +355,11 @@ func (b *builder) concept() {
 	c := b.g.nodes[b.q.Focus]
 	b.title = "Concept: " + c.Label
 	b.skip[extract.Contains], b.skip[extract.Next] = true, true
+	// The map answers who touches the concept: edges not at the concept
+	// (articles linking each other, or naming other concepts) are counted.
+	b.hide = func(from, to *Node, k extract.Relation) bool {
+		return from.ID != c.ID && to.ID != c.ID && k != extract.Broader
+	}
 	b.show(c.ID)
 	clusters := map[string]*Cluster{}
 	for _, e := range b.g.in[c.ID] {
@@ -635,13 +665,16 @@ func (b *builder) finish() *View {
 	sort.Strings(bases)
 	for _, id := range bases {
 		rf := b.rep[id]
+		focus := id == b.q.Focus || id == b.q.From || id == b.q.To
 		for _, e := range b.g.out[id] {
 			rt, ok := b.rep[e.To]
 			if b.skipsAll(e) {
 				continue
 			}
 			if !ok {
-				v.Outside++
+				if focus {
+					v.Outside++
+				}
 				continue
 			}
 			if rf == rt {
@@ -665,7 +698,7 @@ func (b *builder) finish() *View {
 			}
 		}
 		for _, e := range b.g.in[id] {
-			if _, ok := b.rep[e.From]; !ok && !b.skipsAll(e) {
+			if _, ok := b.rep[e.From]; !ok && focus && !b.skipsAll(e) {
 				v.Outside++
 			}
 		}
