@@ -7,7 +7,6 @@ import (
 	"flag"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,26 +22,13 @@ var update = flag.Bool("update", false, "rewrite testdata/*.dot")
 // TestMain doubles as a render worker, so tests can check that every DOT
 // they write parses in Graphviz.
 func TestMain(m *testing.M) {
-	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
-		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	render.ServeIfWorker()
 	os.Exit(m.Run())
 }
 
 func newPool(tb testing.TB) *render.Pool {
 	tb.Helper()
-	p := render.NewPool(render.Config{
-		Command: func() *exec.Cmd {
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
-			return cmd
-		},
-		Workers: 1,
-		Timeout: 30 * time.Second,
-	})
+	p := render.NewPool(render.Config{Command: render.SelfCommand, Workers: 1, Timeout: 30 * time.Second})
 	tb.Cleanup(func() { p.Close() })
 	return p
 }

@@ -20,12 +20,7 @@ import (
 
 // TestMain doubles as a render worker for the browser test's real pool.
 func TestMain(m *testing.M) {
-	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
-		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	render.ServeIfWorker()
 	os.Exit(m.Run())
 }
 
@@ -54,14 +49,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
 	}
 	gin.SetMode(gin.TestMode)
-	pool := render.NewPool(render.Config{
-		Command: func() *exec.Cmd {
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
-			return cmd
-		},
-		Timeout: 30 * time.Second,
-	})
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 30 * time.Second})
 	defer pool.Close()
 	s, err := New(Config{
 		Load:     loadFS(os.DirFS("../graph/testdata/notes")),

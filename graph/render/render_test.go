@@ -13,26 +13,15 @@ import (
 	"time"
 )
 
-// TestMain doubles as the worker process: the pool under test starts this
-// test binary with CODEATLAS_RENDER_WORKER=1.
+// TestMain doubles as the worker process the pools under test start.
 func TestMain(m *testing.M) {
-	if os.Getenv("CODEATLAS_RENDER_WORKER") == "1" {
-		if err := Serve(os.Stdin, os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	ServeIfWorker()
 	os.Exit(m.Run())
 }
 
 func testPool(t *testing.T, cfg Config) *Pool {
 	t.Helper()
-	cfg.Command = func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "CODEATLAS_RENDER_WORKER=1")
-		return cmd
-	}
+	cfg.Command = SelfCommand
 	p := NewPool(cfg)
 	t.Cleanup(func() { p.Close() })
 	return p
