@@ -30,10 +30,10 @@ func (l *loader) buildDictionary() *dictionary {
 		if d.Kind != KindConcept && d.Kind != KindProject {
 			continue
 		}
+		// Titles and aliases only: a concept's id is often an everyday
+		// word (watch, provider, configuration) that would match everywhere;
+		// a page that wants its id matched lists it as an alias.
 		words := append([]string{d.Title, d.TitleZh}, d.Aliases...)
-		if d.Kind == KindConcept {
-			words = append(words, strings.TrimPrefix(d.ID, "c/"))
-		}
 		for _, w := range words {
 			w = strings.TrimSpace(w)
 			if utf8.RuneCountInString(w) < 2 || (len(w) < 3 && !containsCJK(w)) {
