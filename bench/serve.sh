@@ -20,14 +20,16 @@ article="/a/etcd/raft"
 mkdir -p "$work/www"; chmod 755 "$work"
 curl -sf "http://127.0.0.1:$port$svg" -o "$work/www/map.svg"
 curl -sf "http://127.0.0.1:$port$article" -o "$work/www/article.html"
+curl -sf -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port$svg" -o "$work/www/map.svgz"
 rss() { awk '/VmRSS/ {print int($2/1024) " MB"}' "/proc/$pid/status"; }
 echo "codeatlas RSS before: $(rss)"
-run() { # label url
+run() { # label url [header]
   printf '\n== %s\n' "$1"
-  wrk -t2 -c64 -d10s --latency "$2" | grep -E 'Requests/sec|Latency|99%|Non-2xx|Socket errors' || true
+  wrk -t2 -c64 -d10s --latency ${3:+-H "$3"} "$2" | grep -E 'Requests/sec|Latency|99%|Non-2xx|Socket errors' || true
 }
 run "codeatlas cached $svg" "http://127.0.0.1:$port$svg"
 run "codeatlas $article" "http://127.0.0.1:$port$article"
+run "codeatlas cached $svg, gzip (as browsers ask)" "http://127.0.0.1:$port$svg" "Accept-Encoding: gzip"
 echo "codeatlas RSS after: $(rss)"
 if command -v nginx >/dev/null; then
   cat > "$work/nginx.conf" <<CONF
@@ -37,7 +39,7 @@ error_log $work/nginx.err;
 events { worker_connections 1024; }
 http {
   access_log off;
-  types { image/svg+xml svg; text/html html; }
+  types { image/svg+xml svg; text/html html; application/octet-stream svgz; }
   server { listen 127.0.0.1:$nport; root $work/www; }
 }
 CONF
@@ -45,6 +47,7 @@ CONF
   sleep 0.5
   run "nginx static map.svg (baseline)" "http://127.0.0.1:$nport/map.svg"
   run "nginx static article.html (baseline)" "http://127.0.0.1:$nport/article.html"
+  run "nginx static map.svgz, the same gzipped bytes (baseline)" "http://127.0.0.1:$nport/map.svgz"
 else
   echo "nginx not installed: no baseline (apt-get install nginx-light)"
 fi

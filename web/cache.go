@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"net/http"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -74,5 +73,5 @@ func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (
 		s.fail(c, err)
 		return
 	}
-	sendBytes(c, http.StatusOK, "text/html; charset=utf-8", b)
+	sendCached(c, st.cache, "html "+key, "text/html; charset=utf-8", b)
 }

@@ -192,7 +192,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			return
 		}
 		if b, ok := st.cache.get(key); ok {
-			s.sendExport(c, f, q, b)
+			s.sendExport(c, st, key, f, q, b)
 			return
 		}
 		v, err := st.graph.View(q)
@@ -221,15 +221,15 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			buf.Write(b)
 		}
 		st.cache.put(key, buf.Bytes())
-		s.sendExport(c, f, q, buf.Bytes())
+		s.sendExport(c, st, key, f, q, buf.Bytes())
 	}
 }
 
-func (s *Server) sendExport(c *gin.Context, f exportFormat, q graph.Query, b []byte) {
+func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat, q graph.Query, b []byte) {
 	if c.Query("download") != "" {
 		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
 	}
-	sendBytes(c, http.StatusOK, f.contentType, b)
+	sendCached(c, st.cache, key, f.contentType, b)
 }
 
 func (s *Server) graphJSON(c *gin.Context) {
@@ -242,7 +242,12 @@ func (s *Server) graphJSON(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	_ = v.WriteJSON(&buf, NodeURL)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+	b, ok := st.cache.get("graph.json")
+	if !ok {
+		var buf bytes.Buffer
+		_ = v.WriteJSON(&buf, NodeURL)
+		b = buf.Bytes()
+		st.cache.put("graph.json", b)
+	}
+	sendCached(c, st.cache, "graph.json", "application/json; charset=utf-8", b)
 }

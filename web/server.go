@@ -17,7 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"github.com/codeatlas/codeatlas/extract"
@@ -138,7 +137,6 @@ func (s *Server) Warm(ctx context.Context) {
 func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders)
-	r.Use(gzip.Gzip(gzip.DefaultCompression, gzip.WithExcludedExtensions([]string{".png"}), gzip.WithExcludedPaths([]string{"/events"})))
 	r.GET("/", s.mapPage)
 	r.GET("/map", s.mapPage)
 	for _, f := range exportFormats {
@@ -188,7 +186,7 @@ func newSecurityHeaders() http.Header {
 }
 
 // sendBytes answers with a body whose length is known, so the response is
-// not chunked (the gzip middleware drops the length when it compresses).
+// not chunked.
 func sendBytes(c *gin.Context, code int, ctype string, b []byte) {
 	c.Header("Content-Length", strconv.Itoa(len(b)))
 	c.Data(code, ctype, b)

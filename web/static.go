@@ -21,6 +21,7 @@ type staticFiles struct {
 
 type staticFile struct {
 	body []byte
+	gz   []byte // compressed at start-up; nil when not worth it
 	etag string
 	typ  string
 }
@@ -40,7 +41,7 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 		if typ == "" {
 			typ = "application/octet-stream"
 		}
-		st.files[p] = staticFile{body: b, etag: `"` + hex.EncodeToString(h[:8]) + `"`, typ: typ}
+		st.files[p] = newStaticFile(b, `"`+hex.EncodeToString(h[:8])+`"`, typ)
 		return nil
 	})
 	return st, err
@@ -49,7 +50,15 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 // add serves generated content (the highlighting stylesheet) as a file.
 func (st *staticFiles) add(name string, body []byte) {
 	h := sha256.Sum256(body)
-	st.files[name] = staticFile{body: body, etag: `"` + hex.EncodeToString(h[:8]) + `"`, typ: mime.TypeByExtension(path.Ext(name))}
+	st.files[name] = newStaticFile(body, `"`+hex.EncodeToString(h[:8])+`"`, mime.TypeByExtension(path.Ext(name)))
+}
+
+func newStaticFile(body []byte, etag, typ string) staticFile {
+	f := staticFile{body: body, etag: etag, typ: typ}
+	if compressible(typ, len(body)) {
+		f.gz = gzipBytes(body)
+	}
+	return f
 }
 
 // url returns the versioned URL of an asset, cacheable forever.
@@ -76,6 +85,12 @@ func (st *staticFiles) serve(c *gin.Context) {
 	}
 	if c.GetHeader("If-None-Match") == f.etag {
 		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Header("Vary", "Accept-Encoding")
+	if f.gz != nil && acceptsGzip(c.Request) {
+		c.Header("Content-Encoding", "gzip")
+		sendBytes(c, http.StatusOK, f.typ, f.gz)
 		return
 	}
 	sendBytes(c, http.StatusOK, f.typ, f.body)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -204,9 +206,28 @@ func TestETag(t *testing.T) {
 
 func TestGzip(t *testing.T) {
 	_, h := newTestServer(t, hostile, &fakeRenderer{})
-	w := get(t, h, "/static/app.js", "Accept-Encoding", "gzip")
-	if w.Header().Get("Content-Encoding") != "gzip" {
-		t.Errorf("not gzipped: %v", w.Header())
+	for _, url := range []string{"/static/app.js", "/map.dot?view=full", "/a/x/evil", "/graph.json"} {
+		for i := 0; i < 2; i++ { // the second answer comes from the cache
+			w := get(t, h, url, "Accept-Encoding", "gzip, deflate")
+			if w.Header().Get("Content-Encoding") != "gzip" {
+				t.Fatalf("%s: not gzipped: %v", url, w.Header())
+			}
+			n := w.Body.Len()
+			zr, err := gzip.NewReader(w.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(zr)
+			if err != nil || len(body) == 0 || w.Header().Get("Content-Length") != strconv.Itoa(n) {
+				t.Fatalf("%s: bad gzip body (%v), length header %q for %d bytes", url, err, w.Header().Get("Content-Length"), n)
+			}
+		}
+		if w := get(t, h, url); w.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s: gzipped for a client that did not ask", url)
+		}
+		if w := get(t, h, url, "Accept-Encoding", "gzip;q=0"); w.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s: gzipped against q=0", url)
+		}
 	}
 }
 

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Responses are compressed once and kept: compressing a cached 140 KB map
+// on every request cost more than serving it. Pages and exports keep their
+// gzipped form in the site's cache, static files from start-up.
+
+// acceptsGzip reports whether the client takes gzip (and did not refuse it
+// with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			return strings.ReplaceAll(params, " ", "") != "q=0"
+		}
+	}
+	return false
+}
+
+// compressible is text worth compressing: below 1 KB or for PNG it is not.
+func compressible(ctype string, n int) bool {
+	return n >= 1024 && !strings.HasPrefix(ctype, "image/png")
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// sendCached answers with raw, or with its gzipped form (compressed once
+// and cached under key) when the client takes gzip.
+func sendCached(c *gin.Context, cache *respCache, key, ctype string, raw []byte) {
+	c.Header("Vary", "Accept-Encoding")
+	if !compressible(ctype, len(raw)) || !acceptsGzip(c.Request) {
+		sendBytes(c, http.StatusOK, ctype, raw)
+		return
+	}
+	gz, ok := cache.get(key + "\x00gzip")
+	if !ok {
+		gz = gzipBytes(raw)
+		cache.put(key+"\x00gzip", gz)
+	}
+	c.Header("Content-Encoding", "gzip")
+	sendBytes(c, http.StatusOK, ctype, gz)
+}
