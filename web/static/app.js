@@ -173,6 +173,13 @@
   function init() {
     var mapEl = $("#map[data-view]");
     var pz = null, hl = null;
+    // Every node link is a Tab stop, in document (sorted id) order; Enter
+    // follows it as any link.
+    $all("svg g.node a, svg g.cluster a").forEach(function (a) {
+      if (!a.hasAttribute("tabindex")) a.setAttribute("tabindex", "0");
+      var t = a.getAttribute("xlink:title");
+      if (t && !a.getAttribute("aria-label")) a.setAttribute("aria-label", t);
+    });
     if (mapEl) {
       pz = PanZoom(mapEl);
       try { hl = Highlighter(mapEl, JSON.parse(mapEl.getAttribute("data-view"))); } catch (e) { hl = null; }
