@@ -66,16 +66,19 @@ upstream: {repo: "javascript:alert(6)", ref: main, paths: ["\"><script>alert(7)<
 
 func newTestServer(t *testing.T, fsys fstest.MapFS, r Renderer) (*Server, http.Handler) {
 	t.Helper()
+	s := mustServer(t, loadFS(fsys), r)
+	return s, s.Handler()
+}
+
+// mustServer builds a Server in test mode with a silent logger.
+func mustServer(t *testing.T, load LoadFunc, r Renderer) *Server {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
-	s, err := New(Config{
-		Load:     loadFS(fsys),
-		Renderer: r,
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	s, err := New(Config{Load: load, Renderer: r, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, s.Handler()
+	return s
 }
 
 // loadFS is the LoadFunc of a notes folder.
@@ -275,24 +278,13 @@ func TestSearchJSON(t *testing.T) {
 func TestReloadKeepsLastGood(t *testing.T) {
 	fail := false
 	gin.SetMode(gin.TestMode)
-	s, err := New(Config{
-		Load: func(func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-			if fail {
-				return nil, nil, errors.New("notes folder vanished")
-			}
-			c, err := extract.Load(hostile, extract.Options{})
-			if err != nil {
-				return nil, nil, err
-			}
-			g, err := graph.Build(c)
-			return c, g, err
-		},
-		Renderer: &fakeRenderer{},
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	load := loadFS(hostile)
+	s := mustServer(t, func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+		if fail {
+			return nil, nil, errors.New("notes folder vanished")
+		}
+		return load(dot)
+	}, &fakeRenderer{})
 	fail = true
 	if err := s.Reload(); err == nil {
 		t.Fatal("want the reload error")
@@ -312,21 +304,7 @@ func TestWatchReloads(t *testing.T) {
 	}
 	write("# First title\n")
 	gin.SetMode(gin.TestMode)
-	s, err := New(Config{
-		Load: func(func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-			c, err := extract.Load(os.DirFS(dir), extract.Options{})
-			if err != nil {
-				return nil, nil, err
-			}
-			g, err := graph.Build(c)
-			return c, g, err
-		},
-		Renderer: &fakeRenderer{},
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustServer(t, loadFS(os.DirFS(dir)), &fakeRenderer{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := s.events.subscribe()
