@@ -14,12 +14,12 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 		return
 	}
 	{
-		fmLine := func(key, want string) (int, string) {
+		fmLine := func(key string) (int, string) {
 			line := keyLine(p.yml, key)
 			return line, strings.TrimSpace(lineText(p.src, p.lines, line))
 		}
 		for _, c := range d.Concepts {
-			line, text := fmLine("concepts", c)
+			line, text := fmLine("concepts")
 			if _, ok := l.byID["c/"+c]; !ok {
 				if hasConcepts {
 					p.fail(l, line, "unknown concept %q", c)
@@ -31,7 +31,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 			l.addFact(p, Mentions, "c/"+c, line, text)
 		}
 		for _, r := range d.Related {
-			line, text := fmLine("related", r)
+			line, text := fmLine("related")
 			t := l.lookupPath(strings.TrimSuffix(strings.TrimPrefix(r, "a/"), ".md")+".md", false)
 			if t == nil {
 				t = l.byID[r]
@@ -43,7 +43,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 			l.addFact(p, Related, t.doc.ID, line, text)
 		}
 		for _, u := range d.Uses {
-			line, text := fmLine("uses", u)
+			line, text := fmLine("uses")
 			if _, ok := l.byID["p/"+u]; !ok {
 				p.fail(l, line, "uses: unknown project %q", u)
 				continue
@@ -51,7 +51,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 			l.addFact(p, Uses, "p/"+u, line, text)
 		}
 		for _, b := range d.Broader {
-			line, text := fmLine("broader", b)
+			line, text := fmLine("broader")
 			if _, ok := l.byID["c/"+b]; !ok {
 				p.fail(l, line, "broader: unknown concept %q", b)
 				continue

@@ -331,7 +331,7 @@ func (l *loader) prepare(p *parsed) {
 			d.Project = ""
 		}
 	}
-	if strings.ContainsAny(strings.TrimPrefix(d.ID[2:], ""), "\"<>\\") || d.ID[2:] == "" || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(d.ID[2:], "/")) {
+	if name := d.ID[2:]; name == "" || strings.ContainsAny(name, "\"<>\\") || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(name, "/")) {
 		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q", d.ID)
 	}
 	d.Title = strings.TrimSpace(fm.Title)

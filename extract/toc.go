@@ -91,8 +91,7 @@ func (l *loader) structure() {
 // lists of links, optionally under headings (mdBook parts).
 func (l *loader) parseTOC(f *tocFile) []*TOCEntry {
 	src := f.src
-	lines := lineStarts(src)
-	lineOf := func(off int) int { return sort.Search(len(lines), func(i int) bool { return lines[i] > off }) }
+	lineOf := (&parsed{lines: lineStarts(src)}).line
 	root := l.md.Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	var out []*TOCEntry
 	var part *TOCEntry

@@ -14,6 +14,7 @@ import (
 	"github.com/codeatlas/codeatlas/extract"
 	"github.com/codeatlas/codeatlas/graph"
 	"github.com/codeatlas/codeatlas/graph/render"
+	"github.com/codeatlas/codeatlas/web"
 )
 
 // workerCommand is the hidden subcommand that serves renders on a pipe.
@@ -45,7 +46,7 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot})
+	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot, NodeURL: web.NodeURL})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -54,11 +54,7 @@ func newStats() *cobra.Command {
 
 func computeStats(c *extract.Corpus, g *graph.Graph) statsJSON {
 	s := statsJSON{Nodes: map[string]int{}, Edges: map[string]int{}, Diagnostics: map[string]int{}}
-	for _, d := range c.Docs {
-		if d.Path != "" && !d.Bundled {
-			s.Documents++
-		}
-	}
+	s.Documents = countDocs(c)
 	for _, k := range graph.Kinds {
 		s.Nodes[string(k)] = 0
 	}
