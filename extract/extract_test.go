@@ -298,3 +298,32 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestLineBreaks: a soft line break is a space, except between two Chinese
+// (East Asian wide) characters, whatever node the next line starts with.
+func TestLineBreaks(t *testing.T) {
+	tests := []struct{ name, md, want string }{
+		{"words", "one\ntwo", "<p>one\ntwo</p>"},
+		{"before a link", "handlers in\n[the KV article](x.md) turn", "handlers in\n<a href=\"x.md\">the KV article</a> turn"},
+		{"before code", "calls\n`Put` first", "calls\n<code>Put</code> first"},
+		{"before emphasis", "is\n*not* done", "is\n<em>not</em> done"},
+		{"chinese", "服务\n发现", "<p>服务发现</p>"},
+		{"chinese before a link", "参见\n[日志](x.md)", "参见<a href=\"x.md\">日志</a>"},
+		{"chinese before code", "调用\n`Put`", "调用\n<code>Put</code>"},
+		{"chinese before a wikilink", "参见\n[[日志]]", "参见<span class=\"wikilink unresolved\">日志</span>"},
+		{"latin before chinese", "raft\n协议", "<p>raft\n协议</p>"},
+		{"hard break", "one  \ntwo", "one<br>\ntwo"},
+		{"escapes", "a \\*b\\*\nc &amp; d", "a *b*\nc &amp; d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(fstest.MapFS{"a.md": {Data: []byte("# A\n\n" + tt.md + "\n")}}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if html := c.Doc("a/a").HTML; !strings.Contains(html, tt.want) {
+				t.Errorf("got\n%s\nwant it to contain\n%s", html, tt.want)
+			}
+		})
+	}
+}

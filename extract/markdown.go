@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
@@ -188,4 +189,57 @@ func (customRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		_, _ = w.WriteString(`<a class="wikilink" href="` + html.EscapeString(wl.href) + `">` + html.EscapeString(wl.Label) + `</a>`)
 		return ast.WalkSkipChildren, nil
 	})
+	reg.Register(ast.KindText, renderText)
+}
+
+// renderText writes a text node as goldmark's HTML renderer does, with one
+// difference in CJK mode: goldmark drops a soft line break whenever the next
+// node is not plain text, so "in\n[a link]" or "calls\n`Put`" lost their
+// space ("inthe link"). Here the break is dropped only between two East
+// Asian wide characters, wherever the next character comes from.
+func renderText(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.Text)
+	value := n.Segment.Value(source)
+	if n.IsRaw() {
+		gmhtml.DefaultWriter.RawWrite(w, value)
+		return ast.WalkContinue, nil
+	}
+	gmhtml.DefaultWriter.Write(w, value)
+	switch {
+	case n.HardLineBreak():
+		_, _ = w.WriteString("<br>\n")
+	case n.SoftLineBreak():
+		last, _ := utf8.DecodeLastRune(value)
+		if !(len(value) > 0 && util.IsEastAsianWideRune(last) && util.IsEastAsianWideRune(nextRune(node, source))) {
+			_ = w.WriteByte('\n')
+		}
+	}
+	return ast.WalkContinue, nil
+}
+
+// nextRune is the first character rendered after n: the start of the next
+// sibling's first text, descending into links, emphasis and code spans. It
+// is a space when nothing textual follows.
+func nextRune(n ast.Node, source []byte) rune {
+	for c := n.NextSibling(); c != nil; c = c.FirstChild() {
+		var s []byte
+		switch t := c.(type) {
+		case *ast.Text:
+			s = t.Segment.Value(source)
+		case *ast.String:
+			s = t.Value
+		case *wikiLink:
+			s = []byte(t.Label)
+		default:
+			continue
+		}
+		if r, size := utf8.DecodeRune(s); size > 0 {
+			return r
+		}
+		return ' '
+	}
+	return ' '
 }
