@@ -14,6 +14,7 @@ import (
 
 var (
 	errNotFound       = errors.New("page not found")
+	errMethod         = errors.New("method not allowed: the explorer answers GET and HEAD")
 	errPNGUnsupported = errors.New("PNG export needs Graphviz's dot installed on the server")
 	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters", graph.ErrBadQuery)
 )
@@ -32,6 +33,8 @@ func status(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, graph.ErrBadQuery), errors.Is(err, render.ErrUnsupported), errors.Is(err, errPNGUnsupported):
 		return http.StatusBadRequest
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed
 	case errors.Is(err, render.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, render.ErrTimeout):

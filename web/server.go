@@ -136,23 +136,30 @@ func (s *Server) Warm(ctx context.Context) {
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
 	r := gin.New()
+	r.HandleMethodNotAllowed = true
 	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders)
-	r.GET("/", s.mapPage)
-	r.GET("/map", s.mapPage)
-	for _, f := range exportFormats {
-		r.GET("/map."+f.ext, s.mapExport(f))
+	// Every page and export answers HEAD as well: net/http sends the
+	// headers, Content-Length included, and drops the body.
+	get := func(path string, h gin.HandlerFunc) {
+		r.GET(path, h)
+		r.HEAD(path, h)
 	}
-	r.GET("/graph.json", s.graphJSON)
-	r.GET("/a/*id", s.articlePage)
-	r.GET("/c/:id", s.conceptPage)
-	r.GET("/p/:id", s.projectPage)
-	r.GET("/m/*path", s.modulePage)
-	r.GET("/search", s.search)
-	r.GET("/healthz", s.healthz)
+	get("/", s.mapPage)
+	get("/map", s.mapPage)
+	for _, f := range exportFormats {
+		get("/map."+f.ext, s.mapExport(f))
+	}
+	get("/graph.json", s.graphJSON)
+	get("/a/*id", s.articlePage)
+	get("/c/:id", s.conceptPage)
+	get("/p/:id", s.projectPage)
+	get("/m/*path", s.modulePage)
+	get("/search", s.search)
+	get("/healthz", s.healthz)
 	r.GET("/events", s.eventStream)
-	r.GET("/static/*file", s.static.serve)
-	r.HEAD("/static/*file", s.static.serve)
+	get("/static/*file", s.static.serve)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
 	return r
 }
 

@@ -325,3 +325,47 @@ func TestWatchReloads(t *testing.T) {
 		t.Errorf("graph not reloaded: %+v", n)
 	}
 }
+
+// TestHeadAndMethods: every page and export answers HEAD with the headers
+// of GET (Content-Length included) and no body; other methods get a 405
+// with Allow.
+func TestHeadAndMethods(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{})
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	for _, url := range []string{"/", "/map?view=ego&focus=c/raft", "/map.svg", "/map.dot", "/map.json", "/graph.json",
+		"/a/x/evil", "/c/raft", "/p/x", "/search?q=raft", "/healthz", "/static/app.js"} {
+		t.Run(url, func(t *testing.T) {
+			g, err := http.Get(ts.URL + url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(g.Body)
+			g.Body.Close()
+			hd, err := http.Head(ts.URL + url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hb, _ := io.ReadAll(hd.Body)
+			hd.Body.Close()
+			if hd.StatusCode != g.StatusCode || g.StatusCode != 200 {
+				t.Fatalf("HEAD %d, GET %d", hd.StatusCode, g.StatusCode)
+			}
+			if len(hb) != 0 || hd.Header.Get("Content-Type") != g.Header.Get("Content-Type") {
+				t.Errorf("HEAD body %q, type %q vs %q", hb, hd.Header.Get("Content-Type"), g.Header.Get("Content-Type"))
+			}
+			if cl := hd.Header.Get("Content-Length"); cl != strconv.Itoa(len(body)) && url != "/healthz" {
+				t.Errorf("HEAD Content-Length %q, GET body %d bytes", cl, len(body))
+			}
+		})
+	}
+	req, _ := http.NewRequest("POST", ts.URL+"/a/x/evil", strings.NewReader("x"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(resp.Header.Get("Allow"), "GET") {
+		t.Errorf("POST: %d, Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
