@@ -17,6 +17,9 @@ type DOTOptions struct {
 	StubURL func(q Query) string
 	// GraphID prefixes every SVG element id, so several maps can share a page.
 	GraphID string
+	// Compact leaves out the title, the legend and edge labels: for
+	// thumbnails, whose page says what they show (edges keep tooltips).
+	Compact bool
 }
 
 // Fonts: Graphviz sizes text with Helvetica metrics (the name starts with
@@ -55,7 +58,10 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("digraph %s {\n", Quote(gid))
-	p("  graph [id=%s, layout=%s, rankdir=LR, bgcolor=\"transparent\", fontname=%s, fontsize=12, tooltip=%s, label=%s, labelloc=t", Quote(gid), Quote(v.Query.Layout), Quote(fontName), Quote(v.Title), Quote(v.Title))
+	p("  graph [id=%s, layout=%s, rankdir=LR, bgcolor=\"transparent\", fontname=%s, fontsize=12, tooltip=%s", Quote(gid), Quote(v.Query.Layout), Quote(fontName), Quote(v.Title))
+	if !opt.Compact {
+		p(", label=%s, labelloc=t", Quote(v.Title))
+	}
 	switch v.Query.Layout {
 	case "dot":
 		// Bound dot's crossing minimisation: a third of the time on big maps.
@@ -103,7 +109,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	}
 	// Edge labels become virtual nodes in dot; on a crowded map they cost
 	// seconds and hide the nodes, so the kinds stay in tooltips and classes.
-	labels := len(v.Edges) <= 80
+	labels := len(v.Edges) <= 80 && !opt.Compact
 	for _, e := range v.Edges {
 		ks := e.Kinds()
 		cls := make([]string, len(ks))
@@ -123,7 +129,9 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		}
 		p("];\n")
 	}
-	writeLegend(p, v, gid)
+	if !opt.Compact {
+		writeLegend(p, v, gid)
+	}
 	p("}\n")
 	return bw.Flush()
 }

@@ -57,16 +57,18 @@ func opts() graph.DOTOptions {
 }
 
 var viewCases = []struct {
-	name string
-	q    graph.Query
+	name    string
+	q       graph.Query
+	compact bool
 }{
-	{"overview", graph.Query{}},
-	{"project-etcd", graph.Query{View: graph.ProjectView, Focus: "p/etcd"}},
-	{"concept-raft", graph.Query{View: graph.ConceptView, Focus: "c/raft"}},
-	{"ego-raft-2", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}},
-	{"ego-budget", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10}},
-	{"path-grpc-consensus", graph.Query{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"}},
-	{"full-concepts", graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Concept}}},
+	{"overview", graph.Query{}, false},
+	{"project-etcd", graph.Query{View: graph.ProjectView, Focus: "p/etcd"}, false},
+	{"concept-raft", graph.Query{View: graph.ConceptView, Focus: "c/raft"}, false},
+	{"ego-raft-2", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}, false},
+	{"ego-budget", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10}, false},
+	{"path-grpc-consensus", graph.Query{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"}, false},
+	{"full-concepts", graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Concept}}, false},
+	{"ego-compact", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1, Budget: 10}, true},
 }
 
 // TestViewsGolden compares the DOT of every view with testdata/<name>.dot
@@ -81,7 +83,9 @@ func TestViewsGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := v.WriteDOT(&buf, opts()); err != nil {
+			o := opts()
+			o.Compact = tc.compact
+			if err := v.WriteDOT(&buf, o); err != nil {
 				t.Fatal(err)
 			}
 			file := filepath.Join("testdata", tc.name+".dot")
