@@ -2,10 +2,16 @@ package web
 
 import (
 	"io"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
+
+// heartbeat is how often an idle event stream sends a comment, so proxies
+// and the browser keep it and a closed page is noticed.
+const heartbeat = 30 * time.Second
 
 // broker fans reload events out to the open pages (server-sent events).
 type broker struct {
@@ -40,18 +46,33 @@ func (b *broker) publish(event string) {
 	}
 }
 
+// eventStream tells a page the graph version at once ("hello"), then on
+// every reload. The stream outlives the server's write timeout: its
+// deadline is lifted, and each write is bounded instead.
 func (s *Server) eventStream(c *gin.Context) {
+	if !s.cfg.Live {
+		s.fail(c, errNotFound)
+		return
+	}
 	ch := s.events.subscribe()
 	defer s.events.unsubscribe(ch)
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetWriteDeadline(time.Time{})
 	c.Header("Cache-Control", "no-cache")
 	c.Header("Content-Type", "text/event-stream")
 	c.SSEvent("hello", s.site.Load().version)
 	c.Writer.Flush()
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
 	c.Stream(func(w io.Writer) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		select {
 		case ev := <-ch:
 			c.SSEvent(ev, s.site.Load().version)
 			return true
+		case <-tick.C:
+			_, err := io.WriteString(w, ": ping\n\n")
+			return err == nil
 		case <-c.Request.Context().Done():
 			return false
 		}

@@ -24,11 +24,12 @@ type pageData struct {
 	Version string
 	Problem string
 	Diags   int
+	Live    bool
 }
 
 func (s *Server) page(st *site, title string) pageData {
 	e, _ := st.corpus.Counts()
-	return pageData{Title: title, Version: st.version, Problem: s.currentProblem(), Diags: e}
+	return pageData{Title: title, Version: st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live}
 }
 
 type nodeLink struct {
@@ -162,14 +163,19 @@ func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.
 	return template.HTML(s.hl.highlight(html))
 }
 
-// localMap is the ego view of depth 1 around id, inline.
+const localMapBudget = 12
+
+// localMap is the ego view of depth 1 around id, inline in the sidebar: at
+// most localMapBudget nodes (the strongest neighbours, the rest counted in
+// "+N more" stubs), laid out by sfdp, which draws a star round rather than
+// as dot's one tall column, so that a 340-pixel thumbnail stays legible.
 func (s *Server) localMap(ctx context.Context, st *site, id string) (template.HTML, string) {
-	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: 40}
+	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "sfdp"}
 	v, err := st.graph.View(q)
 	if err != nil {
 		return "", ""
 	}
-	svg, err := s.renderView(ctx, v, "local")
+	svg, err := s.renderView(ctx, v, localMapID)
 	if err != nil {
 		return template.HTML(`<p class="dot-error">` + template.HTMLEscapeString(err.Error()) + `</p>`), MapURL(v.Query)
 	}

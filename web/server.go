@@ -45,6 +45,11 @@ type Config struct {
 	RenderTimeout time.Duration
 	// Static overrides the embedded web/static, for editing assets live.
 	Static fs.FS
+	// Live makes pages listen for reloads on /events (serve --watch).
+	// Without it no page holds a connection open: browsers allow six per
+	// host over HTTP/1.1, and six idle event streams would stall the
+	// seventh tab.
+	Live bool
 }
 
 // Server is the explorer. Handler is safe for concurrent use; Reload swaps
@@ -59,6 +64,8 @@ type Server struct {
 	hl     *highlighter
 	// secHeaders are set on every response.
 	secHeaders http.Header
+	// instance tells this process from an earlier one in ETags.
+	instance string
 
 	mu      sync.Mutex
 	problem string // why the last reload failed; "" when it did not
@@ -86,7 +93,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	hl := newHighlighter()
 	st.add("highlight.css", hl.css())
-	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker(), hl: hl, secHeaders: newSecurityHeaders()}
+	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker(), hl: hl, secHeaders: newSecurityHeaders(),
+		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if err := s.Reload(); err != nil {
 		return nil, err
 	}

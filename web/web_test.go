@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -205,6 +206,16 @@ func TestETag(t *testing.T) {
 	if !strings.Contains(w.Header().Get("Cache-Control"), "immutable") || w.Header().Get("ETag") == "" {
 		t.Errorf("static headers: %v", w.Header())
 	}
+	// A page's ETag outlives neither the process: a restarted (perhaps
+	// upgraded) server answers in full though the notes did not change.
+	page := get(t, h, "/c/raft").Header().Get("ETag")
+	if w := get(t, h, "/c/raft", "If-None-Match", page); w.Code != http.StatusNotModified {
+		t.Errorf("same server, same page: %d", w.Code)
+	}
+	_, h2 := newTestServer(t, hostile, r)
+	if w := get(t, h2, "/c/raft", "If-None-Match", page); w.Code != http.StatusOK {
+		t.Errorf("a new server answered %d to the old server's ETag", w.Code)
+	}
 }
 
 func TestGzip(t *testing.T) {
@@ -367,5 +378,65 @@ func TestHeadAndMethods(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(resp.Header.Get("Allow"), "GET") {
 		t.Errorf("POST: %d, Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
+
+// TestEventStream: with Live, pages carry data-live and /events streams the
+// version at once and again on every reload; without it, no page listens
+// and /events is a 404.
+func TestEventStream(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	notes := fstest.MapFS{}
+	for k, v := range hostile {
+		notes[k] = v
+	}
+	s, err := New(Config{Load: loadFS(notes), Renderer: &fakeRenderer{}, Live: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	if body := get(t, s.Handler(), "/c/raft").Body.String(); !strings.Contains(body, "data-live") {
+		t.Error("a live page lacks data-live")
+	}
+	resp, err := http.Get(ts.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("content type %q", ct)
+	}
+	lines := bufio.NewScanner(resp.Body)
+	next := func() string {
+		t.Helper()
+		for lines.Scan() {
+			if l := lines.Text(); strings.HasPrefix(l, "event:") {
+				lines.Scan()
+				return strings.TrimPrefix(l, "event:") + " " + strings.TrimPrefix(lines.Text(), "data:")
+			}
+		}
+		t.Fatalf("stream ended: %v", lines.Err())
+		return ""
+	}
+	v1 := s.site.Load().version
+	if got := next(); got != "hello "+v1 {
+		t.Fatalf("first event %q, want hello %s", got, v1)
+	}
+	notes["x/new.md"] = &fstest.MapFile{Data: []byte("# New\n")}
+	if err := s.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got, v2 := next(), s.site.Load().version; got != "reload "+v2 || v2 == v1 {
+		t.Errorf("after reload %q (version %s, was %s)", got, v2, v1)
+	}
+
+	_, plain := newTestServer(t, hostile, &fakeRenderer{})
+	if body := get(t, plain, "/c/raft").Body.String(); strings.Contains(body, "data-live") {
+		t.Error("a page of a server without --watch listens for reloads")
+	}
+	if w := get(t, plain, "/events"); w.Code != http.StatusNotFound {
+		t.Errorf("/events without Live: %d", w.Code)
 	}
 }

@@ -46,6 +46,7 @@ func newServe() *cobra.Command {
 				},
 				Renderer: pool,
 				Logger:   log,
+				Live:     watch && dir != "",
 			})
 			if err != nil {
 				return err

@@ -170,7 +170,26 @@
     input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
   }
 
+  // ---- labels that fit their nodes ----
+  // Graphviz sizes each node from Helvetica's metrics; a browser without
+  // Helvetica or Arial (most Linux desktops) draws wider glyphs and the
+  // label spills out of its box. Squeeze only the labels that overflow.
+  function fitLabels() {
+    $all("svg g.node").forEach(function (g) {
+      var shape = $("polygon, ellipse, path", g);
+      if (!shape || !shape.getBBox) return;
+      var avail = shape.getBBox().width - 8;
+      $all("text", g).forEach(function (t) {
+        if (avail > 0 && t.getComputedTextLength() > avail) {
+          t.setAttribute("textLength", avail.toFixed(1));
+          t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+        }
+      });
+    });
+  }
+
   function init() {
+    fitLabels();
     var mapEl = $("#map[data-view]");
     var pz = null, hl = null;
     // Every node link is a Tab stop, in document (sorted id) order; Enter
@@ -196,7 +215,8 @@
           list.hidden = true;
           return;
         }
-        window.location.href = h.url;
+        // Not on this map: on a map page, the map around it; elsewhere its page.
+        window.location.href = pz ? "/map?view=ego&focus=" + encodeURIComponent(h.id) : h.url;
       });
     }
     document.addEventListener("keydown", function (e) {
@@ -209,13 +229,28 @@
       else if (e.key === "0") pz.reset();
       else if (e.key === "Escape") { pz.reset(); if (hl) hl.clear(); }
     });
-    // Live reload: the server says when the notes changed.
-    if (window.EventSource) {
-      var es = new EventSource("/events");
-      var first = document.body.getAttribute("data-version");
-      es.addEventListener("reload", function (e) { if (e.data !== first) window.location.reload(); });
+    if (document.body.hasAttribute("data-live")) LiveReload(document.body.getAttribute("data-version"));
+  }
+
+  // ---- live reload (serve --watch) ----
+  // The server says when the notes changed. Only a visible page listens:
+  // a hidden tab or one kept in the back/forward cache closes its stream,
+  // and on its return learns the current version from the first event.
+  function LiveReload(version) {
+    var es = null;
+    function changed(e) { if (e.data !== version) window.location.reload(); }
+    function open() {
+      if (es || !window.EventSource) return;
+      es = new EventSource("/events");
+      es.addEventListener("hello", changed);
+      es.addEventListener("reload", changed);
       es.addEventListener("problem", function () { window.location.reload(); });
     }
+    function close() { if (es) { es.close(); es = null; } }
+    document.addEventListener("visibilitychange", function () { if (document.hidden) close(); else open(); });
+    window.addEventListener("pagehide", close);
+    window.addEventListener("pageshow", function () { if (!document.hidden) open(); });
+    if (!document.hidden) open();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
