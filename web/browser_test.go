@@ -76,6 +76,8 @@ func TestBrowser(t *testing.T) {
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
+		start := time.Now()
+		defer func() { t.Logf("%s: %v", name, time.Since(start)) }()
 		if err := chromedp.Do(ctx, actions...); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -116,6 +118,36 @@ func TestBrowser(t *testing.T) {
 			t.Logf("map screenshot: %s", p)
 		}
 	}
+
+	// Every label fits its node, whatever font the browser has.
+	spill, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#map svg g.node')).flatMap(g => {
+		const s = g.querySelector('polygon, ellipse, path'); if (!s) return [];
+		const w = s.getBBox().width;
+		return Array.from(g.querySelectorAll('text')).filter(t => t.getBBox().width > w + 1).map(t => t.textContent);
+	})`))
+	if err != nil || len(spill) > 0 {
+		t.Errorf("labels wider than their nodes: %q (%v)", spill, err)
+	}
+
+	// Search on a map centres a node of the map and focuses it; a node
+	// that is not on the map opens the map around it.
+	step("search etcd on the overview", chromedp.SendKeys(chromedp.CSS("#q"), "etcd"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
+	step("pick etcd", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('#suggest li')).find(li => li.textContent.includes('etcd')).dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.activeElement.closest('g.node') || {}).id || ''`))
+	if err != nil || focused != "map-p/etcd" {
+		t.Errorf("picked etcd on the overview, focus is on %q (%v)", focused, err)
+	}
+	if l := location(); strings.Contains(l, "focus=") {
+		t.Errorf("picking a node on the map navigated to %s", l)
+	}
+	step("clear the search", chromedp.Evaluate[chromedp.Void](`document.querySelector('#q').value = ''`))
+	step("search an article", chromedp.SendKeys(chromedp.CSS("#q"), "Raft in etcd"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
+	step("pick the article", chromedp.Evaluate[chromedp.Void](`document.querySelector('#suggest li').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`),
+		chromedp.WaitVisible(chromedp.CSS(`[id="map-a/etcd/raft"]`)))
+	if l := location(); !strings.Contains(l, "view=ego") || !strings.Contains(l, "focus=a%2Fetcd%2Fraft") {
+		t.Errorf("picked an article not on the overview, landed on %s", l)
+	}
+	step("back to the overview again", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
 
 	// Hovering a node highlights its neighbours.
 	step("hover raft", chromedp.Evaluate[chromedp.Void](`document.querySelector('[id="map-c/raft"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`))

@@ -65,7 +65,7 @@ func (s *Server) cachedHTML(st *site, key, name string, data func() (any, error)
 // besides the graph.
 func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (any, error)) {
 	key := c.Request.URL.RequestURI() + "\x00" + s.currentProblem()
-	if notModified(c, etag(st, "page "+key)) {
+	if notModified(c, s.etag(st, "page "+key)) {
 		return
 	}
 	b, err := s.cachedHTML(st, key, name, build)

@@ -44,9 +44,13 @@ func parseQuery(c *gin.Context) (graph.Query, error) {
 	return q.Normalize()
 }
 
+// localMapID is the graph id of an article's sidebar map, a thumbnail
+// drawn without title and legend.
+const localMapID = "local"
+
 // dotOptions links nodes to their pages and stubs to their narrower maps.
 func dotOptions(gid string) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid}
+	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID}
 }
 
 func viewDOT(v *graph.View, gid string) []byte {
@@ -70,9 +74,12 @@ func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]b
 	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid), v.Query.Layout, "svg")
 }
 
-// etag is a weak validator of (graph version, what).
-func etag(st *site, what string) string {
-	h := sha256.Sum256([]byte(st.version + "\x00" + what))
+// etag is a weak validator of (server process, graph version, what). The
+// process is part of it because pages also depend on the program: after an
+// upgrade and restart, a browser's copy of a page of unchanged notes must
+// not be answered with 304.
+func (s *Server) etag(st *site, what string) string {
+	h := sha256.Sum256([]byte(s.instance + "\x00" + st.version + "\x00" + what))
 	return `W/"` + hex.EncodeToString(h[:8]) + `"`
 }
 
@@ -188,7 +195,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			return
 		}
 		key := f.ext + " " + q.Key()
-		if notModified(c, etag(st, key)) {
+		if notModified(c, s.etag(st, key)) {
 			return
 		}
 		if b, ok := st.cache.get(key); ok {
@@ -234,7 +241,7 @@ func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat
 
 func (s *Server) graphJSON(c *gin.Context) {
 	st := s.site.Load()
-	if notModified(c, etag(st, "graph.json")) {
+	if notModified(c, s.etag(st, "graph.json")) {
 		return
 	}
 	v, err := st.graph.View(graph.Query{View: graph.Full})
