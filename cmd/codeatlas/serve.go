@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,7 +78,7 @@ func newServe() *cobra.Command {
 			fmt.Fprintln(cmd.OutOrStdout(), "codeatlas is serving on", url)
 			srv.Warm(ctx)
 			if open {
-				openBrowser(url)
+				openBrowser(url, log)
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
@@ -109,7 +111,10 @@ func contentName(dir string) string {
 	return dir
 }
 
-func openBrowser(url string) {
+// openBrowser starts the user's browser on url: $BROWSER if set (the
+// first of a colon-separated list, as other tools read it), else the
+// platform's opener. Failing to start one is not fatal: the URL is printed.
+func openBrowser(url string, log *slog.Logger) {
 	name := "xdg-open"
 	switch runtime.GOOS {
 	case "darwin":
@@ -117,5 +122,13 @@ func openBrowser(url string) {
 	case "windows":
 		name = "explorer"
 	}
-	_ = exec.Command(name, url).Start()
+	if b, _, _ := strings.Cut(os.Getenv("BROWSER"), ":"); b != "" {
+		name = b
+	}
+	cmd := exec.Command(name, url)
+	if err := cmd.Start(); err != nil {
+		log.Warn("could not open a browser; open the URL yourself", "url", url, "err", err)
+		return
+	}
+	go func() { _ = cmd.Wait() }()
 }
