@@ -127,6 +127,23 @@ func TestWorkerRecycled(t *testing.T) {
 	}
 }
 
+// TestWorkerRecycledByMemory: a worker whose resident memory passes MaxRSS
+// is replaced after its render (1 byte: every worker passes it).
+func TestWorkerRecycledByMemory(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc: resident memory is read on Linux only")
+	}
+	p := testPool(t, Config{Workers: 1, MaxRSS: 1})
+	for i := 0; i < 3; i++ {
+		if _, err := p.Render(context.Background(), []byte(fmt.Sprintf("digraph { m%d -> n }", i)), "dot", "svg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := p.Stats(); s.Recycled != 3 || s.Started != 3 {
+		t.Errorf("want every worker recycled by memory, got %+v", s)
+	}
+}
+
 func TestConcurrentRenders(t *testing.T) {
 	p := testPool(t, Config{Workers: 2})
 	errs := make(chan error, 8)
