@@ -94,12 +94,19 @@ func svgDirect(ctx context.Context, dot []byte, layout string) ([]byte, error) {
 var hrefRE = regexp.MustCompile(`\s(xlink:href|href)="([^"]*)"`)
 
 // CleanSVG prepares Graphviz SVG for inlining in a page: it drops the XML
-// prolog and doctype, and removes any link that is not a site-relative path
-// or an http(s) URL (Graphviz passes javascript: URLs through unchanged).
+// prolog and doctype, removes any link that is not a site-relative path or
+// an http(s) URL (Graphviz passes javascript: URLs through unchanged), and
+// states the commonest font once instead of on every label.
 func CleanSVG(svg []byte) []byte {
 	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
 		svg = svg[i:]
 	}
+	return hoistFont(safeLinks(svg))
+}
+
+// safeLinks removes every link that is not a site-relative path, a
+// fragment or an http(s) URL.
+func safeLinks(svg []byte) []byte {
 	return hrefRE.ReplaceAllFunc(svg, func(m []byte) []byte {
 		sub := hrefRE.FindSubmatch(m)
 		if safeHref(string(sub[2])) {
@@ -107,6 +114,32 @@ func CleanSVG(svg []byte) []byte {
 		}
 		return nil
 	})
+}
+
+var fontRE = regexp.MustCompile(` font-family="[^"]*"`)
+
+// hoistFont moves the commonest font-family attribute onto the first group,
+// the graph's, which every label is inside and inherits it from. Graphviz
+// repeats the font on each text element: an eighth of a map's bytes. Quotes
+// inside text and titles are escaped, so the pattern matches attributes only.
+func hoistFont(svg []byte) []byte {
+	counts := map[string]int{}
+	best := ""
+	for _, m := range fontRE.FindAll(svg, -1) {
+		k := string(m)
+		counts[k]++
+		if counts[k] > counts[best] || (counts[k] == counts[best] && k < best) {
+			best = k
+		}
+	}
+	g := bytes.Index(svg, []byte("<g "))
+	if counts[best] < 2 || g < 0 || bytes.Contains(svg[:g], []byte("<text")) {
+		return svg
+	}
+	out := make([]byte, 0, len(svg))
+	out = append(out, svg[:g+2]...)
+	out = append(out, best...)
+	return append(out, bytes.ReplaceAll(svg[g+2:], []byte(best), nil)...)
 }
 
 func safeHref(u string) bool {

@@ -190,4 +190,42 @@ func TestCleanSVG(t *testing.T) {
 	if got != want {
 		t.Errorf("CleanSVG:\n got %s\nwant %s", got, want)
 	}
+	tests := []struct{ in, want string }{
+		{ // the commonest font is stated once, on the graph's group
+			`<svg><g id="g"><text font-family="A" x="1">a</text><text font-family="B">b</text><text font-family="A">a &quot; font-family=&quot;A&quot;</text></g></svg>`,
+			`<svg><g font-family="A" id="g"><text x="1">a</text><text font-family="B">b</text><text>a &quot; font-family=&quot;A&quot;</text></g></svg>`,
+		},
+		{ // one label: nothing to gain
+			`<svg><g><text font-family="A">a</text></g></svg>`,
+			`<svg><g><text font-family="A">a</text></g></svg>`,
+		},
+		{ // a label outside every group keeps its font
+			`<svg><text font-family="A">a</text><g><text font-family="A">a</text></g></svg>`,
+			`<svg><text font-family="A">a</text><g><text font-family="A">a</text></g></svg>`,
+		},
+	}
+	for _, tt := range tests {
+		if got := string(CleanSVG([]byte(tt.in))); got != tt.want {
+			t.Errorf("CleanSVG(%s):\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzCleanSVG: whatever the input, no unsafe link survives, and hoisting
+// the font changes nothing but font-family attributes.
+func FuzzCleanSVG(f *testing.F) {
+	f.Add(`<svg><g id="g"><a xlink:href="javascript:x"><text font-family="A">a</text></a><text font-family="A">b</text></g></svg>`)
+	f.Add(`<?xml?><svg><a href=" JAVASCRIPT&#58;x">`)
+	f.Fuzz(func(t *testing.T, in string) {
+		out := string(CleanSVG([]byte(in)))
+		for _, m := range hrefRE.FindAllStringSubmatch(out, -1) {
+			if !safeHref(m[2]) {
+				t.Fatalf("unsafe link %q kept in %q", m[2], out)
+			}
+		}
+		linked := safeLinks([]byte(in[max(0, strings.Index(in, "<svg")):]))
+		if a, b := fontRE.ReplaceAllString(out, ""), fontRE.ReplaceAllString(string(linked), ""); a != b {
+			t.Fatalf("hoisting the font changed more than fonts:\n%q\n%q", b, a)
+		}
+	})
 }
