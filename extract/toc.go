@@ -259,6 +259,7 @@ func (l *loader) folderTOC() []*TOCEntry {
 
 // corpus assembles the result in a deterministic order.
 func (l *loader) corpus() *Corpus {
+	l.pruneBundled()
 	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath}
 	for _, p := range l.files {
 		c.Docs = append(c.Docs, p.doc)
@@ -273,6 +274,65 @@ func (l *loader) corpus() *Corpus {
 	sortDiagnostics(l.diags.list)
 	c.Diagnostics = l.diags.list
 	return c
+}
+
+// pruneBundled drops the bundled concept pages the notes never reach:
+// someone's notes folder gets the catalog's concepts it mentions, links to
+// or relates to, and their broader concepts, not our whole catalog (a Rust
+// book would otherwise open on a map of Raft and Prometheus). Facts about a
+// dropped page go with it.
+func (l *loader) pruneBundled() {
+	bundled := map[string]*parsed{}
+	for _, p := range l.files {
+		if p.doc.Bundled {
+			bundled[p.doc.ID] = p
+		}
+	}
+	if len(bundled) == 0 {
+		return
+	}
+	keep := map[string]bool{}
+	var queue []string
+	reach := func(id string) {
+		if bundled[id] != nil && !keep[id] {
+			keep[id] = true
+			queue = append(queue, id)
+		}
+	}
+	for _, p := range l.files {
+		if !p.doc.Bundled {
+			for _, f := range p.facts {
+				reach(f.Object)
+			}
+		}
+	}
+	for _, f := range l.facts {
+		if bundled[f.Subject] == nil {
+			reach(f.Object)
+		}
+	}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, f := range bundled[id].facts {
+			if f.Relation == Broader {
+				reach(f.Object)
+			}
+		}
+	}
+	dropped := func(id string) bool { return bundled[id] != nil && !keep[id] }
+	files := l.files[:0]
+	for _, p := range l.files {
+		if dropped(p.doc.ID) {
+			continue
+		}
+		if p.doc.Bundled {
+			p.facts = slices.DeleteFunc(p.facts, func(f Fact) bool { return dropped(f.Object) })
+		}
+		files = append(files, p)
+	}
+	l.files = files
+	l.facts = slices.DeleteFunc(l.facts, func(f Fact) bool { return dropped(f.Subject) || dropped(f.Object) })
 }
 
 func compareFacts(a, b Fact) int {
