@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/codeatlas/codeatlas/extract"
@@ -274,5 +275,52 @@ func TestQuote(t *testing.T) {
 		if got := graph.Quote(in); got != want {
 			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestOverviewWithoutProjects: a book (a SUMMARY.md, no project pages)
+// opens on its top-level sections, each standing for the chapters under
+// it, and the concepts they share.
+func TestOverviewWithoutProjects(t *testing.T) {
+	book := fstest.MapFS{
+		"SUMMARY.md":          {Data: []byte("- [Ownership](ch1.md)\n  - [Borrowing](ch1-1.md)\n  - [Slices](ch1-2.md)\n- [Threads](ch2.md)\n  - [Channels](ch2-1.md)\n")},
+		"ch1.md":              {Data: []byte("# Ownership\n\nMemory without a collector.\n")},
+		"ch1-1.md":            {Data: []byte("# Borrowing\n\nReferences and the borrow checker, like a lock.\n")},
+		"ch1-2.md":            {Data: []byte("# Slices\n\nSee [threads](ch2.md).\n")},
+		"ch2.md":              {Data: []byte("# Threads\n\nShared state behind a lock.\n")},
+		"ch2-1.md":            {Data: []byte("# Channels\n\nMessage passing.\n")},
+		"concepts/locking.md": {Data: []byte("---\nkind: concept\ntitle: Locking\naliases: [lock]\n---\nMutual exclusion.\n")},
+		"concepts/unused.md":  {Data: []byte("---\nkind: concept\ntitle: Unused\naliases: [zebra]\n---\nNobody mentions it.\n")},
+	}
+	c, err := extract.Load(book, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := g.View(graph.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes, edges []string
+	for _, n := range v.Nodes {
+		nodes = append(nodes, n.ID)
+	}
+	for _, e := range v.Edges {
+		edges = append(edges, e.From+">"+e.To)
+	}
+	if v.Title != "Overview: sections and concepts" {
+		t.Errorf("title %q", v.Title)
+	}
+	if got, want := strings.Join(nodes, " "), "a/ch1 a/ch2 c/locking stub/concept/view"; got != want {
+		t.Errorf("nodes %q, want %q", got, want)
+	}
+	// Borrowing (under Ownership) and Threads both mention locking: the
+	// concept is shared by two sections; Slices' link to Threads becomes
+	// Ownership -> Threads.
+	if got, want := strings.Join(edges, " "), "a/ch1>a/ch2 a/ch1>c/locking a/ch2>c/locking"; got != want {
+		t.Errorf("edges %q, want %q", got, want)
 	}
 }

@@ -84,9 +84,18 @@ func (b *builder) overview() {
 	// turn the overview into a hairball. They are counted, and the concept
 	// pages and maps show them.
 	b.hide = conceptPageNoise
+	// The units of the overview are the projects; notes without any (a
+	// book, one project's notes) use the top of their table of contents:
+	// each article stands for the section it heads.
+	unit := Project
+	if !b.g.hasKind(Project) {
+		unit = Article
+		b.title = "Overview: sections and concepts"
+	}
 	for _, n := range b.g.Nodes() {
-		switch n.Kind {
-		case Project, Concept:
+		switch {
+		case n.Kind == Concept || n.Kind == Project,
+			unit == Article && n.Kind == Article && b.g.parentArticle(n.ID) == "":
 			if b.q.allows(n.Kind) {
 				b.show(n.ID)
 			}
@@ -94,13 +103,15 @@ func (b *builder) overview() {
 	}
 	for _, n := range b.g.Nodes() {
 		var owner string
-		switch n.Kind {
-		case Article, Module:
+		switch {
+		case unit == Project && (n.Kind == Article || n.Kind == Module) && n.Project != "":
 			owner = "p/" + n.Project
+		case unit == Article && n.Kind == Article:
+			owner = b.g.sectionOf(n.ID)
 		default:
 			continue
 		}
-		if _, ok := b.nodes[owner]; ok && n.Project != "" {
+		if _, ok := b.nodes[owner]; ok && owner != n.ID {
 			b.rep[n.ID] = owner
 		}
 	}
@@ -109,7 +120,7 @@ func (b *builder) overview() {
 	// list of every concept.
 	projectsOf := map[string]map[string]bool{}
 	for id, r := range b.rep {
-		if !strings.HasPrefix(r, "p/") {
+		if vn := b.nodes[r]; vn == nil || vn.Kind != unit {
 			continue
 		}
 		for _, e := range b.g.out[id] {
@@ -134,16 +145,53 @@ func (b *builder) overview() {
 			b.rep[id] = stub
 		}
 		b.addStub(stub, Concept, len(lonely), Query{View: Full, Kinds: []Kind{Concept}})
-		b.nodes[stub].Label = fmt.Sprintf("+%d concepts of one project", len(lonely))
-		b.nodes[stub].Summary = "Concepts the articles of only one project touch; open the list of every concept"
+		what := "project"
+		if unit == Article {
+			what = "section"
+		}
+		b.nodes[stub].Label = fmt.Sprintf("+%d concepts of one %s", len(lonely), what)
+		b.nodes[stub].Summary = "Concepts the articles of only one " + what + " touch; open the list of every concept"
 	}
 	b.collapse(func(vn *ViewNode) int {
-		if vn.Kind == Project {
+		if vn.Kind == unit {
 			return 1 << 20
 		}
 		return b.degree(vn.ID)
 	}, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}} })
-	b.post = func(v *View) { topConcepts(v, Project, overviewConceptsPerProject) }
+	b.post = func(v *View) { topConcepts(v, unit, overviewConceptsPerProject) }
+}
+
+// parentArticle is the article whose table-of-contents entry holds id's,
+// or "".
+func (g *Graph) parentArticle(id string) string {
+	for _, e := range g.in[id] {
+		if e.Has(extract.Contains) && g.nodes[e.From].Kind == Article {
+			return e.From
+		}
+	}
+	return ""
+}
+
+// sectionOf is the top article of id's branch of the table of contents.
+func (g *Graph) sectionOf(id string) string {
+	seen := map[string]bool{id: true}
+	for {
+		p := g.parentArticle(id)
+		if p == "" || seen[p] {
+			return id
+		}
+		seen[p] = true
+		id = p
+	}
+}
+
+func (g *Graph) hasKind(k Kind) bool {
+	for _, n := range g.nodes {
+		if n.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // overviewConceptsPerProject is how many concept edges a project keeps on
