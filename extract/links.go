@@ -95,11 +95,18 @@ func (l *loader) resolveLink(p *parsed, line int, dest string) (target *parsed, 
 		joined = path.Join(path.Dir(p.doc.Path), dest)
 	}
 	if joined == ".." || strings.HasPrefix(joined, "../") {
-		p.fail(l, line, "link %q leaves the content folder", raw)
+		// Often deliberate (mdBook's "../std/..." to a sibling book), and
+		// nothing codeatlas can follow: kept as written, and reported.
+		p.warn(l, line, "link %q leaves the content folder", raw)
 		return nil, "", false
 	}
 	if t := l.lookupPath(joined, strings.HasSuffix(dest, "/")); t != nil {
 		return t, frag, true
+	}
+	if strings.HasPrefix(dest, "/") {
+		if t := l.lookupRepoPath(joined, strings.HasSuffix(dest, "/")); t != nil {
+			return t, frag, true
+		}
 	}
 	if l.assets[joined] {
 		return nil, "", false
@@ -130,6 +137,24 @@ func (l *loader) lookupPath(p string, dir bool) *parsed {
 		if t, ok := l.byPath[c]; ok {
 			return t
 		}
+	}
+	return nil
+}
+
+// lookupRepoPath finds a site-absolute link written from the repository's
+// root rather than the notes folder's: "/docs/mq/intro.md" in a repository
+// whose notes live in docs/. Leading folders the notes do not have are
+// dropped, at most two.
+func (l *loader) lookupRepoPath(p string, dir bool) *parsed {
+	for range 2 {
+		first, rest, ok := strings.Cut(p, "/")
+		if !ok || l.dirs[first] {
+			return nil
+		}
+		if t := l.lookupPath(rest, dir); t != nil {
+			return t
+		}
+		p = rest
 	}
 	return nil
 }

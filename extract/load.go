@@ -27,6 +27,7 @@ type loader struct {
 	byBase  map[string][]*parsed // lower-case file name without .md
 	byTitle map[string][]*parsed // lower-case title
 	assets  map[string]bool      // non-markdown files, valid link targets
+	dirs    map[string]bool      // top-level folders of the notes
 	tocSrc  *tocFile
 	facts   []Fact
 
@@ -424,6 +425,7 @@ func (l *loader) identify() {
 	})
 	l.byPath, l.byID = map[string]*parsed{}, map[string]*parsed{}
 	l.byBase, l.byTitle = map[string][]*parsed{}, map[string][]*parsed{}
+	l.dirs = map[string]bool{}
 	kept := l.files[:0]
 	for _, p := range l.files {
 		l.diags.list = append(l.diags.list, p.diags...)
@@ -437,6 +439,9 @@ func (l *loader) identify() {
 		l.byID[p.doc.ID] = p
 		if !p.doc.Bundled {
 			l.byPath[p.doc.Path] = p
+			if dir, _, ok := strings.Cut(p.doc.Path, "/"); ok {
+				l.dirs[dir] = true
+			}
 		}
 		base := strings.ToLower(strings.TrimSuffix(path.Base(p.doc.Path), path.Ext(p.doc.Path)))
 		l.byBase[base] = append(l.byBase[base], p)

@@ -25,7 +25,7 @@ import (
 // free of HTML entities for concept matching.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.CJK, &frontmatter.Extender{}),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.CJK, &frontmatter.Extender{}),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(wikiLinkParser{}, 100)),

@@ -88,7 +88,8 @@ func (l *loader) structure() {
 }
 
 // parseTOC reads a GitBook/mdBook SUMMARY.md or a docsify _sidebar.md: nested
-// lists of links, optionally under headings (mdBook parts).
+// lists of links, optionally under headings (mdBook parts), and mdBook's
+// unnumbered chapters, links on lines of their own.
 func (l *loader) parseTOC(f *tocFile) []*TOCEntry {
 	src := f.src
 	lineOf := (&parsed{lines: lineStarts(src)}).line
@@ -134,10 +135,27 @@ func (l *loader) parseTOC(f *tocFile) []*TOCEntry {
 			} else {
 				out = append(out, es...)
 			}
+		case *ast.Paragraph:
+			// mdBook's prefix and suffix chapters: links outside any list,
+			// one per line, so one paragraph holds several; top-level.
+			for n := c.FirstChild(); n != nil; n = n.NextSibling() {
+				if _, ok := n.(*ast.Link); !ok {
+					continue
+				}
+				off := inlineStart(n, src)
+				if off < 0 {
+					off = blockStart(c)
+				}
+				e := &TOCEntry{Line: lineOf(off)}
+				e.Title, e.DocID = l.tocLink(f.path, e.Line, n, src)
+				out = append(out, e)
+			}
+			part = nil // they are never inside a part
 		}
 	}
 	return out
 }
+
 
 // tocLink reads the first link of a list item's text.
 func (l *loader) tocLink(tocPath string, line int, n ast.Node, src []byte) (title, id string) {
