@@ -156,7 +156,6 @@ func (l *loader) parseTOC(f *tocFile) []*TOCEntry {
 	return out
 }
 
-
 // tocLink reads the first link of a list item's text.
 func (l *loader) tocLink(tocPath string, line int, n ast.Node, src []byte) (title, id string) {
 	var link *ast.Link
