@@ -18,7 +18,9 @@ import (
 // styles, which the Content-Security-Policy would block; highlightCSS is
 // served as a static file.
 
-var codeBlockRE = regexp.MustCompile(`(?s)<pre><code class="language-([A-Za-z0-9_+#.-]+)">(.*?)</code></pre>`)
+// The language is the info string's first word; mdBook adds options after
+// commas ("rust,ignore"), which name no language.
+var codeBlockRE = regexp.MustCompile(`(?s)<pre><code class="language-([A-Za-z0-9_+#.-]+)[^"]*">(.*?)</code></pre>`)
 
 type highlighter struct {
 	formatter *chromahtml.Formatter

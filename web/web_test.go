@@ -6,16 +6,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -439,4 +442,49 @@ func TestEventStream(t *testing.T) {
 	if w := get(t, plain, "/events"); w.Code != http.StatusNotFound {
 		t.Errorf("/events without Live: %d", w.Code)
 	}
+}
+
+func TestHighlight(t *testing.T) {
+	h := newHighlighter()
+	tests := []struct {
+		name, in string
+		colored  bool
+		want     string
+	}{
+		{"go", `<pre><code class="language-go">x := &quot;a&lt;b&quot;</code></pre>`, true, `&#34;a&lt;b&#34;`},
+		{"mdBook options", `<pre><code class="language-rust,ignore,does_not_compile">fn main() {}</code></pre>`, true, `main`},
+		{"unknown language", `<pre><code class="language-nosuchlang">a &lt; b</code></pre>`, false, `a &lt; b`},
+		{"no language", `<pre><code>a &lt; b</code></pre>`, false, `a &lt; b`},
+		{"script stays text", `<pre><code class="language-html">&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>`, true, `&lt;`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := h.highlight(tt.in)
+			if strings.Contains(got, `class="hl-chroma"`) != tt.colored || !strings.Contains(got, tt.want) {
+				t.Errorf("highlight(%s) = %s", tt.in, got)
+			}
+			if strings.Contains(got, "<script") {
+				t.Errorf("raw script in %s", got)
+			}
+		})
+	}
+}
+
+// FuzzHighlight: whatever the code, highlighting writes no markup of its
+// own besides chroma's spans.
+func FuzzHighlight(f *testing.F) {
+	f.Add("go", `x := "<script>alert(1)</script>"`)
+	f.Add("html", "<img src=x onerror=alert(1)>")
+	f.Add("rust,ignore", "fn main() { println!(\"&amp;\"); }")
+	h := newHighlighter()
+	tags := regexp.MustCompile(`</?(pre|code|span)( class="[^"<>]*")?>`)
+	f.Fuzz(func(t *testing.T, lang, code string) {
+		if !utf8.ValidString(code) || strings.ContainsAny(lang, "\"<>&") {
+			return
+		}
+		out := h.highlight(`<pre><code class="language-` + lang + `">` + html.EscapeString(code) + `</code></pre>`)
+		if rest := tags.ReplaceAllString(out, ""); strings.Contains(rest, "<") {
+			t.Fatalf("markup leaked: %q -> %q", code, out)
+		}
+	})
 }
