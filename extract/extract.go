@@ -128,6 +128,12 @@ type Corpus struct {
 	Diagnostics []Diagnostic
 	TOC         []*TOCEntry
 	TOCFile     string // SUMMARY.md, _sidebar.md, or "" when folders gave the structure
+	// Assets are the files of the notes that are not markdown and that an
+	// article shows or links to (images, PDFs), by path; AssetFS reads them.
+	// Files nobody references are not listed: a server must not hand out
+	// whatever else lies in the folder.
+	Assets  map[string]bool
+	AssetFS fs.FS
 
 	byID map[string]*Document
 }
@@ -146,10 +152,21 @@ type Options struct {
 	// NodeURL maps a node id to the href written into article HTML.
 	// The default is "/" + id.
 	NodeURL func(id string) string
+	// AssetURL maps the path of a file of the notes that is not markdown (an
+	// image, a PDF) to the src or href written into article HTML. The
+	// default is "/asset/" + path.
+	AssetURL func(path string) string
 	// MaxFileSize skips larger files with a warning. Default 4 MB.
 	MaxFileSize int64
 	// Workers parses this many files at once. Default GOMAXPROCS.
 	Workers int
+}
+
+func (o Options) assetURL(p string) string {
+	if o.AssetURL != nil {
+		return o.AssetURL(p)
+	}
+	return "/asset/" + p
 }
 
 func (o Options) nodeURL(id string) string {

@@ -327,3 +327,97 @@ func TestLineBreaks(t *testing.T) {
 		})
 	}
 }
+
+// TestAssets: images and other files the notes show or link to are
+// rewritten to asset URLs and listed; files nobody references are not.
+func TestAssets(t *testing.T) {
+	notes := fstest.MapFS{
+		"mq/kafka.md": {Data: []byte("# Kafka\n\n![flow](./images/flow.png) ![root](/images/top.png) " +
+			"![repo root](/docs/images/top.png) ![[diagram.png]] ![[kafka-2]] [slides](slides.pdf#page=2) " +
+			"![gone](images/gone.png) ![web](https://example.com/x.png)\n")},
+		"mq/kafka-2.md":              {Data: []byte("# Kafka, part two\n")},
+		"mq/images/flow.png":         {Data: []byte("png")},
+		"images/top.png":             {Data: []byte("png")},
+		"attachments/Diagram.png":    {Data: []byte("png")},
+		"mq/slides.pdf":              {Data: []byte("pdf")},
+		"secrets/.env":               {Data: []byte("TOKEN=x")},
+		"secrets/unreferenced.key":   {Data: []byte("key")},
+		"notes-without-links/a.json": {Data: []byte("{}")},
+	}
+	c, err := Load(notes, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := c.Doc("a/mq/kafka").HTML
+	for _, want := range []string{
+		`<img src="/asset/mq/images/flow.png" alt="flow">`,
+		`<img src="/asset/images/top.png" alt="root">`,
+		`<img src="/asset/images/top.png" alt="repo root">`,
+		`<img class="embed" src="/asset/attachments/Diagram.png" alt="diagram.png">`,
+		`<a class="wikilink" href="/a/mq/kafka-2">kafka-2</a>`,
+		`<a href="/asset/mq/slides.pdf#page=2">slides</a>`,
+		`<img src="images/gone.png" alt="gone">`,
+		`<img src="https://example.com/x.png" alt="web">`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("missing %s in\n%s", want, html)
+		}
+	}
+	var assets []string
+	for a := range c.Assets {
+		assets = append(assets, a)
+	}
+	sort.Strings(assets)
+	if got, want := strings.Join(assets, " "), "attachments/Diagram.png images/top.png mq/images/flow.png mq/slides.pdf"; got != want {
+		t.Errorf("assets %q, want %q", got, want)
+	}
+	if d := formatDiags(c); !strings.Contains(d, `mq/kafka.md:3: warning: image "images/gone.png" not found in the notes`) {
+		t.Errorf("no warning for the missing image:\n%s", d)
+	}
+	if b, err := fs.ReadFile(c.AssetFS, "mq/slides.pdf"); err != nil || string(b) != "pdf" {
+		t.Errorf("AssetFS reads %q, %v", b, err)
+	}
+}
+
+// TestTitleNotRepeated: the page shows the title, so a body that opens with
+// the same heading drops it; any other heading stays.
+func TestTitleNotRepeated(t *testing.T) {
+	tests := []struct{ name, md, title, h1 string }{
+		{"title from the heading", "# Redis 集群\n\nBody.\n", "Redis 集群", ""},
+		{"same as front matter", "---\ntitle: The `raft` module\n---\n# The raft module\n\nBody.\n", "The `raft` module", ""},
+		{"different heading", "---\ntitle: Overview\n---\n# Something else\n\nBody.\n", "Overview", "Something else"},
+		{"not first", "Intro.\n\n# Late title\n", "Late title", "Late title"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(fstest.MapFS{"a.md": {Data: []byte(tt.md)}}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := c.Doc("a/a")
+			if d.Title != tt.title {
+				t.Errorf("title %q, want %q", d.Title, tt.title)
+			}
+			if tt.h1 == "" && strings.Contains(d.HTML, "<h1") || tt.h1 != "" && !strings.Contains(d.HTML, tt.h1+"</h1>") {
+				t.Errorf("HTML:\n%s", d.HTML)
+			}
+		})
+	}
+}
+
+// TestWikiHeading: [[Note#Heading text]] points at the heading's anchor.
+func TestWikiHeading(t *testing.T) {
+	c, err := Load(fstest.MapFS{
+		"Raft/Log Replication.md": {Data: []byte("# Log Replication\n\n## Commit Rules\n")},
+		"Raft/Election.md":        {Data: []byte("# Election\n\nSee [[Log Replication#Commit Rules|commit]].\n")},
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if html := c.Doc("a/Raft/Election").HTML; !strings.Contains(html, `href="/a/Raft/Log Replication#commit-rules"`) {
+		t.Errorf("wikilink to a heading:\n%s", html)
+	}
+	if h := c.Doc("a/Raft/Log Replication").Headings; len(h) < 2 || h[1].ID != "commit-rules" {
+		t.Errorf("headings %+v", h)
+	}
+}

@@ -5,7 +5,16 @@ import (
 	"html"
 	"strconv"
 	"strings"
+
+	"github.com/yuin/goldmark/ast"
 )
+
+// sameTitle compares a heading's text with a title, ignoring the markup
+// and spacing that firstHeading keeps and plain text drops.
+func sameTitle(heading, title string) bool {
+	strip := strings.NewReplacer("`", "", "*", "", "_", "")
+	return strings.Join(strings.Fields(strip.Replace(heading)), " ") == strings.Join(strings.Fields(strip.Replace(title)), " ")
+}
 
 // render writes the document's HTML from the tree parseMarkdown built, after
 // links were rewritten, rendering ```dot blocks through Options.DOT.
@@ -31,6 +40,12 @@ func (l *loader) render(p *parsed) {
 			continue
 		}
 		d.html = `<figure class="dot" data-diagram="` + strconv.Itoa(i) + `">` + string(svg) + `</figure>`
+	}
+	// The page shows the title above the article; a body that opens with
+	// the same heading (notes without front matter take their title from
+	// it) would show it twice.
+	if h, ok := p.ast.FirstChild().(*ast.Heading); ok && h.Level == 1 && sameTitle(plainText(h, p.src), p.doc.Title) {
+		p.ast.RemoveChild(p.ast, h)
 	}
 	var buf bytes.Buffer
 	if err := l.md.Renderer().Render(&buf, p.src, p.ast); err != nil {

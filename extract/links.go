@@ -19,38 +19,73 @@ func (l *loader) resolveFileLinks(p *parsed) {
 	if p.ast == nil {
 		return
 	}
-	{
-		for _, ref := range p.links {
-			var target *parsed
-			var frag string
-			line := p.line(ref.srcOff)
-			if ref.wiki != nil {
-				target = l.resolveWiki(p, ref.wiki.Target)
-				frag = ref.wiki.Fragment
-				if target == nil && ref.wiki.Target == "" {
-					ref.wiki.href = "#" + Slug(frag)
-					continue
-				}
-				if target == nil {
-					p.warn(l, line, "wikilink to unknown page [[%s]]", ref.wiki.Target)
-					continue
-				}
-				ref.wiki.href = l.opts.nodeURL(target.doc.ID) + fragment(frag)
-			} else {
-				var ok bool
-				target, frag, ok = l.resolveLink(p, line, ref.dest)
-				if !ok || target == nil {
-					continue
-				}
-				ref.link.Destination = []byte(l.opts.nodeURL(target.doc.ID) + fragment(frag))
+	for _, ref := range p.links {
+		var target *parsed
+		var frag string
+		line := p.line(ref.srcOff)
+		switch {
+		case ref.image != nil:
+			if _, _, asset, _ := l.resolveLink(p, line, ref.dest, "image"); asset != "" {
+				ref.image.Destination = []byte(l.opts.assetURL(asset))
+				p.assets = append(p.assets, asset)
 			}
-			if target == p {
+			continue
+		case ref.wiki != nil:
+			target = l.resolveWiki(p, ref.wiki.Target)
+			frag = ref.wiki.Fragment
+			if target == nil && ref.wiki.Target == "" {
+				ref.wiki.href = "#" + Slug(frag)
 				continue
 			}
-			b := p.blocks[ref.block]
-			l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff))
+			if target == nil {
+				if asset := l.resolveWikiAsset(p, ref.wiki.Target); asset != "" {
+					ref.wiki.href = l.opts.assetURL(asset)
+					ref.wiki.image = ref.wiki.Embed && isImage(asset)
+					p.assets = append(p.assets, asset)
+					continue
+				}
+				p.warn(l, line, "wikilink to unknown page [[%s]]", ref.wiki.Target)
+				continue
+			}
+			ref.wiki.href = l.opts.nodeURL(target.doc.ID) + fragment(Slug(frag)) // [[Note#Heading text]] names the heading
+		default:
+			var asset string
+			var ok bool
+			target, frag, asset, ok = l.resolveLink(p, line, ref.dest, "link")
+			if asset != "" {
+				ref.link.Destination = []byte(l.opts.assetURL(asset) + fragment(frag))
+				p.assets = append(p.assets, asset)
+				continue
+			}
+			if !ok || target == nil {
+				continue
+			}
+			ref.link.Destination = []byte(l.opts.nodeURL(target.doc.ID) + fragment(frag))
+		}
+		if target == p {
+			continue
+		}
+		b := p.blocks[ref.block]
+		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff))
+	}
+}
+
+var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true, ".bmp": true, ".ico": true}
+
+func isImage(p string) bool { return imageExts[strings.ToLower(path.Ext(p))] }
+
+// resolveWikiAsset finds the file of ![[diagram.png]] as Obsidian does: a
+// path from the note or the vault's root, then a unique file name anywhere.
+func (l *loader) resolveWikiAsset(p *parsed, target string) string {
+	for _, c := range []string{path.Join(path.Dir(p.doc.Path), target), path.Clean(strings.TrimLeft(target, "/"))} {
+		if l.assets[c] {
+			return c
 		}
 	}
+	if c := l.assetByBase[strings.ToLower(path.Base(target))]; len(c) == 1 {
+		return c[0]
+	}
+	return ""
 }
 
 func fragment(f string) string {
@@ -61,26 +96,29 @@ func fragment(f string) string {
 }
 
 // warn and fail record a diagnostic of p's file on p itself, so that
-// files can be processed in parallel; corpus() gathers them.
+// files can be processed in parallel; corpus() gathers them. Bundled pages
+// and the project pages made up for a folder have no file of the reader's
+// to point at, and get none.
 func (p *parsed) warn(_ *loader, line int, format string, args ...any) {
-	if !p.doc.Bundled {
+	if !p.doc.Bundled && !p.implicit {
 		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: line, Severity: SeverityWarning, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
 func (p *parsed) fail(_ *loader, line int, format string, args ...any) {
-	if !p.doc.Bundled {
+	if !p.doc.Bundled && !p.implicit {
 		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: line, Severity: SeverityError, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
-// resolveLink resolves a markdown link destination. ok is false for links
-// that stay outside the graph (external URLs, in-page anchors, assets) and
-// for broken ones, which it reports.
-func (l *loader) resolveLink(p *parsed, line int, dest string) (target *parsed, frag string, ok bool) {
+// resolveLink resolves a markdown link or image destination (what names
+// it in diagnostics): to a page, or to a file of the notes that is not
+// markdown (asset). ok is false for links that stay outside the graph
+// (external URLs, in-page anchors) and for broken ones, which it reports.
+func (l *loader) resolveLink(p *parsed, line int, dest, what string) (target *parsed, frag, asset string, ok bool) {
 	dest = strings.TrimSpace(dest)
 	if dest == "" || strings.HasPrefix(dest, "#") || schemeRE.MatchString(dest) || strings.HasPrefix(dest, "//") {
-		return nil, "", false
+		return nil, "", "", false
 	}
 	raw := dest
 	dest, frag, _ = strings.Cut(dest, "#")
@@ -97,25 +135,32 @@ func (l *loader) resolveLink(p *parsed, line int, dest string) (target *parsed, 
 	if joined == ".." || strings.HasPrefix(joined, "../") {
 		// Often deliberate (mdBook's "../std/..." to a sibling book), and
 		// nothing codeatlas can follow: kept as written, and reported.
-		p.warn(l, line, "link %q leaves the content folder", raw)
-		return nil, "", false
+		p.warn(l, line, "%s %q leaves the content folder", what, raw)
+		return nil, "", "", false
 	}
-	if t := l.lookupPath(joined, strings.HasSuffix(dest, "/")); t != nil {
-		return t, frag, true
-	}
-	if strings.HasPrefix(dest, "/") {
-		if t := l.lookupRepoPath(joined, strings.HasSuffix(dest, "/")); t != nil {
-			return t, frag, true
+	dir := strings.HasSuffix(dest, "/")
+	if what != "image" {
+		if t := l.lookupPath(joined, dir); t != nil {
+			return t, frag, "", true
 		}
 	}
 	if l.assets[joined] {
-		return nil, "", false
+		return nil, frag, joined, true
+	}
+	if strings.HasPrefix(dest, "/") {
+		if t, a := l.lookupRepoPath(joined, dir); t != nil || a != "" {
+			return t, frag, a, true
+		}
 	}
 	if p.doc.Bundled {
-		return nil, "", false
+		return nil, "", "", false
 	}
-	p.fail(l, line, "link to unknown page %q", raw)
-	return nil, "", false
+	if what == "image" {
+		p.warn(l, line, "image %q not found in the notes", raw)
+	} else {
+		p.fail(l, line, "link to unknown page %q", raw)
+	}
+	return nil, "", "", false
 }
 
 // lookupPath finds the document a cleaned path names: the file itself, the
@@ -144,19 +189,22 @@ func (l *loader) lookupPath(p string, dir bool) *parsed {
 // lookupRepoPath finds a site-absolute link written from the repository's
 // root rather than the notes folder's: "/docs/mq/intro.md" in a repository
 // whose notes live in docs/. Leading folders the notes do not have are
-// dropped, at most two.
-func (l *loader) lookupRepoPath(p string, dir bool) *parsed {
+// dropped, at most two. It finds a page or an asset.
+func (l *loader) lookupRepoPath(p string, dir bool) (*parsed, string) {
 	for range 2 {
 		first, rest, ok := strings.Cut(p, "/")
 		if !ok || l.dirs[first] {
-			return nil
+			return nil, ""
 		}
 		if t := l.lookupPath(rest, dir); t != nil {
-			return t
+			return t, ""
+		}
+		if l.assets[rest] {
+			return nil, rest
 		}
 		p = rest
 	}
-	return nil
+	return nil, ""
 }
 
 // resolveWiki resolves [[target]] as Obsidian does: a path, then a unique

@@ -17,6 +17,7 @@ import (
 
 // loader holds the state of one Load call.
 type loader struct {
+	fsys  fs.FS
 	opts  Options
 	md    goldmark.Markdown
 	files []*parsed
@@ -28,8 +29,11 @@ type loader struct {
 	byTitle map[string][]*parsed // lower-case title
 	assets  map[string]bool      // non-markdown files, valid link targets
 	dirs    map[string]bool      // top-level folders of the notes
-	tocSrc  *tocFile
-	facts   []Fact
+	// assetByBase finds an asset by its lower-case file name, as
+	// Obsidian's ![[diagram.png]] does.
+	assetByBase map[string][]string
+	tocSrc      *tocFile
+	facts       []Fact
 
 	tocEntries []*TOCEntry
 	tocPath    string
@@ -56,7 +60,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	l := &loader{opts: opts, md: newMarkdown(), assets: map[string]bool{}}
+	l := &loader{opts: opts, md: newMarkdown(), assets: map[string]bool{}, fsys: fsys}
 	if err := l.walk(fsys, ".", false); err != nil {
 		return nil, err
 	}
@@ -168,7 +172,9 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 			}
 		}
 		if !strings.EqualFold(path.Ext(p), ".md") {
-			l.assets[p] = true
+			if !bundled {
+				l.assets[p] = true
+			}
 			return nil
 		}
 		if path.Dir(p) == "." && specialFiles[p] {
@@ -425,7 +431,11 @@ func (l *loader) identify() {
 	})
 	l.byPath, l.byID = map[string]*parsed{}, map[string]*parsed{}
 	l.byBase, l.byTitle = map[string][]*parsed{}, map[string][]*parsed{}
-	l.dirs = map[string]bool{}
+	l.dirs, l.assetByBase = map[string]bool{}, map[string][]string{}
+	for a := range l.assets {
+		b := strings.ToLower(path.Base(a))
+		l.assetByBase[b] = append(l.assetByBase[b], a)
+	}
 	kept := l.files[:0]
 	for _, p := range l.files {
 		l.diags.list = append(l.diags.list, p.diags...)

@@ -130,7 +130,9 @@ type wikiLink struct {
 	Target   string
 	Fragment string
 	Label    string
+	Embed    bool   // ![[target]]: an image is shown, a note linked
 	href     string // set by the extraction walk; "" renders plain text
+	image    bool   // href is an image to show
 }
 
 func (n *wikiLink) Kind() ast.NodeKind            { return kindWikiLink }
@@ -138,10 +140,14 @@ func (n *wikiLink) Dump(source []byte, level int) { ast.DumpHelper(n, source, le
 
 type wikiLinkParser struct{}
 
-func (wikiLinkParser) Trigger() []byte { return []byte{'['} }
+func (wikiLinkParser) Trigger() []byte { return []byte{'[', '!'} }
 
 func (wikiLinkParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node {
 	line, seg := block.PeekLine()
+	embed := bytes.HasPrefix(line, []byte("![["))
+	if embed {
+		line, seg = line[1:], seg.WithStart(seg.Start+1)
+	}
 	if !bytes.HasPrefix(line, []byte("[[")) {
 		return nil
 	}
@@ -162,8 +168,11 @@ func (wikiLinkParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast
 	if !hasLabel {
 		label = strings.TrimSpace(inner)
 	}
-	n := &wikiLink{Target: target, Fragment: frag, Label: strings.TrimSpace(label)}
+	n := &wikiLink{Target: target, Fragment: frag, Label: strings.TrimSpace(label), Embed: embed}
 	n.SetPos(seg.Start)
+	if embed {
+		block.Advance(1)
+	}
 	block.Advance(end + 2)
 	return n
 }
@@ -182,6 +191,10 @@ func (customRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		wl := n.(*wikiLink)
+		if wl.image {
+			_, _ = w.WriteString(`<img class="embed" src="` + html.EscapeString(wl.href) + `" alt="` + html.EscapeString(wl.Label) + `">`)
+			return ast.WalkSkipChildren, nil
+		}
 		if wl.href == "" {
 			_, _ = w.WriteString(`<span class="wikilink unresolved">` + html.EscapeString(wl.Label) + `</span>`)
 			return ast.WalkSkipChildren, nil

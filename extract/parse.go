@@ -38,6 +38,7 @@ type linkRef struct {
 	block   int
 	wiki    *wikiLink
 	link    *ast.Link
+	image   *ast.Image
 	srcOff  int
 }
 
@@ -62,6 +63,7 @@ type parsed struct {
 	diags    []Diagnostic
 	later    []Diagnostic // from parallel phases, merged in corpus()
 	facts    []Fact       // likewise
+	assets   []string     // files of the notes it shows or links to, likewise
 }
 
 func lineStarts(src []byte) []int {
@@ -169,8 +171,11 @@ func (p *parsed) collect(n ast.Node) *block {
 			case *wikiLink:
 				p.links = append(p.links, linkRef{dest: c.Target, textOff: text.Len(), block: idx, wiki: c, srcOff: c.Pos()})
 				add(c.Label, c.Pos(), mask)
-			case *ast.Image, *ast.RawHTML:
-				// alt text and raw HTML are not prose
+			case *ast.Image:
+				// alt text is not prose
+				p.links = append(p.links, linkRef{dest: string(c.Destination), block: idx, image: c, srcOff: inlineStart(c, p.src)})
+			case *ast.RawHTML:
+				// raw HTML is not prose
 			default:
 				walk(c, mask)
 			}

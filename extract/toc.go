@@ -277,9 +277,12 @@ func (l *loader) folderTOC() []*TOCEntry {
 // corpus assembles the result in a deterministic order.
 func (l *loader) corpus() *Corpus {
 	l.pruneBundled()
-	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath}
+	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath, Assets: map[string]bool{}, AssetFS: l.fsys}
 	for _, p := range l.files {
 		c.Docs = append(c.Docs, p.doc)
+		for _, a := range p.assets {
+			c.Assets[a] = true
+		}
 		l.diags.list = append(l.diags.list, p.later...)
 		l.facts = append(l.facts, p.facts...)
 	}

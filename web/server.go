@@ -162,6 +162,7 @@ func (s *Server) Handler() http.Handler {
 	get("/c/:id", s.conceptPage)
 	get("/p/:id", s.projectPage)
 	get("/m/*path", s.modulePage)
+	get("/asset/*path", s.asset)
 	get("/search", s.search)
 	get("/healthz", s.healthz)
 	r.GET("/events", s.eventStream)

@@ -65,6 +65,10 @@ func NodeURL(id string) string {
 	return "/" + strings.Join(segs, "/")
 }
 
+// AssetURL is the URL of a file of the notes that an article shows or
+// links to (extract.Corpus.Assets).
+func AssetURL(path string) string { return "/asset" + NodeURL(path) }
+
 // MapURL is the map page of a query; ExportURL the same view in a format.
 func MapURL(q graph.Query) string { return "/map" + queryString(q) }
 

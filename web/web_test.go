@@ -88,7 +88,7 @@ func mustServer(t *testing.T, load LoadFunc, r Renderer) *Server {
 // loadFS is the LoadFunc of a notes folder.
 func loadFS(fsys fs.FS) LoadFunc {
 	return func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-		c, err := extract.Load(fsys, extract.Options{DOT: dot})
+		c, err := extract.Load(fsys, extract.Options{DOT: dot, NodeURL: NodeURL, AssetURL: AssetURL})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -487,4 +487,61 @@ func FuzzHighlight(f *testing.F) {
 			t.Fatalf("markup leaked: %q -> %q", code, out)
 		}
 	})
+}
+
+// TestAssets: the files an article shows or links to are served, inert
+// (sandboxed, never as HTML); no other file of the notes is.
+func TestAssets(t *testing.T) {
+	notes := fstest.MapFS{
+		"a.md":             {Data: []byte("# A\n\n![pic](<img/pic one.png>) ![[evil.svg]] [page](page.html) [data](data.bin)\n")},
+		"img/pic one.png":  {Data: []byte("\x89PNG\r\n\x1a\npixels")},
+		"evil.svg":         {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)},
+		"page.html":        {Data: []byte("<script>alert(2)</script>")},
+		"data.bin":         {Data: []byte{0, 1, 2}},
+		"secret.txt":       {Data: []byte("not referenced")},
+		"img/unlisted.png": {Data: []byte("not referenced either")},
+	}
+	_, h := newTestServer(t, notes, &fakeRenderer{})
+	if body := get(t, h, "/a/a").Body.String(); !strings.Contains(body, `src="/asset/img/pic%20one.png"`) {
+		t.Fatalf("article does not point at the asset URL:\n%s", body)
+	}
+	tests := []struct {
+		url, ctype string
+		code       int
+		attach     bool
+	}{
+		{"/asset/img/pic%20one.png", "image/png", 200, false},
+		{"/asset/evil.svg", "image/svg+xml", 200, false},
+		{"/asset/page.html", "application/octet-stream", 200, true},
+		{"/asset/data.bin", "application/octet-stream", 200, true},
+		{"/asset/secret.txt", "", 404, false},
+		{"/asset/img/unlisted.png", "", 404, false},
+		{"/asset/a.md", "", 404, false},
+		{"/asset/img/../secret.txt", "", 404, false},
+		{"/asset/%2e%2e/etc/passwd", "", 404, false},
+		{"/asset/", "", 404, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			w := get(t, h, tt.url)
+			if w.Code != tt.code {
+				t.Fatalf("status %d, want %d", w.Code, tt.code)
+			}
+			if tt.code != 200 {
+				return
+			}
+			if ct := w.Header().Get("Content-Type"); ct != tt.ctype {
+				t.Errorf("content type %q, want %q", ct, tt.ctype)
+			}
+			if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
+				t.Errorf("CSP %q", csp)
+			}
+			if got := strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment"); got != tt.attach {
+				t.Errorf("Content-Disposition %q", w.Header().Get("Content-Disposition"))
+			}
+			if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+				t.Error("no nosniff")
+			}
+		})
+	}
 }

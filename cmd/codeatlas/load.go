@@ -46,7 +46,7 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot, NodeURL: web.NodeURL})
+	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot, NodeURL: web.NodeURL, AssetURL: web.AssetURL})
 	if err != nil {
 		return nil, nil, err
 	}

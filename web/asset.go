@@ -1,0 +1,45 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// assetTypes are the files served under their own type: pictures and
+// PDFs. Anything else an article links to is a download. HTML and other
+// active types are never served as such from the notes.
+var assetTypes = map[string]string{
+	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+	".webp": "image/webp", ".avif": "image/avif", ".bmp": "image/bmp", ".ico": "image/x-icon",
+	".svg": "image/svg+xml", ".pdf": "application/pdf",
+}
+
+// assetCSP keeps a file of the notes inert even when opened on its own: an
+// SVG can carry script, and sandbox gives it an origin of its own.
+const assetCSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+
+// asset serves a file of the notes that an article shows or links to. Only
+// the files the extraction listed are served, by their exact path: a URL
+// never names any other file of the folder.
+func (s *Server) asset(c *gin.Context) {
+	st := s.site.Load()
+	p := strings.TrimPrefix(c.Param("path"), "/")
+	if !st.corpus.Assets[p] || st.corpus.AssetFS == nil {
+		s.fail(c, errNotFound)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", assetCSP)
+	h.Set("Cache-Control", "no-cache")
+	if t, ok := assetTypes[strings.ToLower(path.Ext(p))]; ok {
+		h.Set("Content-Type", t)
+	} else {
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(p)}))
+	}
+	http.ServeFileFS(c.Writer, c.Request, st.corpus.AssetFS, p)
+}
