@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -322,5 +323,34 @@ func TestOverviewWithoutProjects(t *testing.T) {
 	// Ownership -> Threads.
 	if got, want := strings.Join(edges, " "), "a/ch1>a/ch2 a/ch1>c/locking a/ch2>c/locking"; got != want {
 		t.Errorf("edges %q, want %q", got, want)
+	}
+}
+
+// TestStarLayout: a depth-1 neighbourhood with many nodes is laid out round
+// (sfdp); a small one keeps dot's reading order.
+func TestStarLayout(t *testing.T) {
+	for _, tc := range []struct {
+		articles int
+		want     string
+	}{{5, "dot"}, {30, "sfdp"}} {
+		notes := fstest.MapFS{"concepts/raft.md": {Data: []byte("---\nkind: concept\ntitle: Raft\n---\nConsensus.\n")}}
+		for i := 0; i < tc.articles; i++ {
+			notes[fmt.Sprintf("a%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Note %d\n\nAbout Raft.\n", i))}
+		}
+		c, err := extract.Load(notes, extract.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := graph.Build(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := g.View(graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Query.Layout != tc.want {
+			t.Errorf("%d articles round raft: layout %s, want %s", tc.articles, v.Query.Layout, tc.want)
+		}
 	}
 }

@@ -115,12 +115,21 @@ func (q Query) Normalize() (Query, error) {
 	return q, nil
 }
 
+// starNodes is the size beyond which a depth-1 neighbourhood is drawn round.
+const starNodes = 24
+
 // autoLayout picks a layout from the view's size: dot draws clusters and
 // reading order best, but its time grows fast with edges (a 120-node,
 // 1,200-edge neighbourhood took over 15 s in go-graphviz), while sfdp stays
 // around a second.
 func autoLayout(v *View) string {
 	if v.Query.View == Overview || v.Query.View == Full {
+		return "sfdp"
+	}
+	// A neighbourhood of depth 1 is a star: dot ranks it as one column of
+	// fifty nodes, a strip too thin to read on a screen; sfdp spreads it
+	// round the focus.
+	if v.Query.View == Ego && v.Query.Depth == 1 && len(v.Nodes) > starNodes {
 		return "sfdp"
 	}
 	if len(v.Nodes) <= 60 && len(v.Edges) <= 150 {
