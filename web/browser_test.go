@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -186,5 +187,30 @@ func TestBrowser(t *testing.T) {
 	svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a.export[data-format="SVG"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 	if err != nil || !strings.HasPrefix(svg, "<svg") {
 		t.Fatalf("SVG download: %.80q (%v)", svg, err)
+	}
+
+	// The static copy (codeatlas site), served by a plain file server
+	// under /docs/: a click on the map and the search box work without
+	// codeatlas behind them.
+	ss, err := New(Config{Load: loadFS(os.DirFS("../graph/testdata/notes")), Renderer: pool, StaticSite: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if st, err := ss.WriteSite(context.Background(), dir, "/docs/", 4); err != nil || len(st.Failed) > 0 {
+		t.Fatalf("WriteSite: %+v %v", st, err)
+	}
+	files := httptest.NewServer(http.StripPrefix("/docs", http.FileServer(http.Dir(dir))))
+	defer files.Close()
+	step("open the static overview", chromedp.Navigate(files.URL+"/docs/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
+	step("click raft on the static map", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), chromedp.WaitVisible(chromedp.CSS("#title")))
+	if l := location(); !strings.HasSuffix(l, "/docs/c/raft/") {
+		t.Fatalf("static copy: clicked raft, landed on %s", l)
+	}
+	step("search the static copy", chromedp.SendKeys(chromedp.CSS("#q"), "服务发现"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
+	step("pick from the static index", chromedp.Click(chromedp.CSS("#suggest li")), chromedp.WaitVisible(chromedp.CSS("#title")))
+	if l := location(); !strings.HasSuffix(l, "/docs/c/service-discovery/") {
+		t.Fatalf("static copy: picked the suggestion, landed on %s", l)
 	}
 }

@@ -164,6 +164,11 @@ func (s *Server) exportLinks(q graph.Query) []exportLink {
 		if f.ext == "png" && !s.cfg.Renderer.SupportsPNG() {
 			continue
 		}
+		// A static copy offers the picture; the data of every map is in
+		// its graph.json, and five files per map made a site of 350 MB.
+		if s.cfg.StaticSite && f.ext != "svg" {
+			continue
+		}
 		out = append(out, exportLink{Label: strings.ToUpper(f.ext), URL: ExportURL(q, f.ext), File: "codeatlas-" + string(q.View) + "." + f.ext})
 	}
 	return out
@@ -190,7 +195,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if f.ext == "png" && !s.cfg.Renderer.SupportsPNG() {
+		if f.ext == "png" && (s.cfg.StaticSite || !s.cfg.Renderer.SupportsPNG()) {
 			s.fail(c, errPNGUnsupported)
 			return
 		}

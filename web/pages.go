@@ -25,11 +25,12 @@ type pageData struct {
 	Problem string
 	Diags   int
 	Live    bool
+	Static  bool
 }
 
 func (s *Server) page(st *site, title string) pageData {
 	e, _ := st.corpus.Counts()
-	return pageData{Title: title, Version: st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live}
+	return pageData{Title: title, Version: st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live, Static: s.cfg.StaticSite}
 }
 
 type nodeLink struct {

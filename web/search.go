@@ -35,3 +35,24 @@ func (s *Server) search(c *gin.Context) {
 	}
 	s.html(c, http.StatusOK, "search.html", searchData{pageData: s.page(st, "Search"), Query: q, Hits: hits})
 }
+
+// indexEntry is a node as the static site's search box matches it.
+type indexEntry struct {
+	Kind    string   `json:"kind"`
+	Label   string   `json:"label"`
+	LabelZh string   `json:"label_zh,omitempty"`
+	URL     string   `json:"url"`
+	Terms   []string `json:"terms"`
+}
+
+// searchIndex is every node with its lower-case titles and aliases, for a
+// static copy of the site, where no server answers /search.
+func (s *Server) searchIndex(c *gin.Context) {
+	st := s.site.Load()
+	out := make([]indexEntry, 0, len(st.entries))
+	for _, e := range st.entries {
+		n := e.node
+		out = append(out, indexEntry{Kind: string(n.Kind), Label: n.Label, LabelZh: n.LabelZh, URL: NodeURL(n.ID), Terms: e.terms})
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -45,6 +45,10 @@ type Config struct {
 	RenderTimeout time.Duration
 	// Static overrides the embedded web/static, for editing assets live.
 	Static fs.FS
+	// StaticSite makes pages for a static copy of the site (codeatlas
+	// site): no map controls (no server to draw other views), suggestions
+	// from /search-index.json instead of /search, no PNG downloads.
+	StaticSite bool
 	// Live makes pages listen for reloads on /events (serve --watch).
 	// Without it no page holds a connection open: browsers allow six per
 	// host over HTTP/1.1, and six idle event streams would stall the
@@ -165,6 +169,9 @@ func (s *Server) Handler() http.Handler {
 	get("/asset/*path", s.asset)
 	get("/search", s.search)
 	get("/healthz", s.healthz)
+	if s.cfg.StaticSite {
+		get("/search-index.json", s.searchIndex)
+	}
 	r.GET("/events", s.eventStream)
 	get("/static/*file", s.static.serve)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })

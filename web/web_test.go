@@ -12,10 +12,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
@@ -27,14 +30,15 @@ import (
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
-// fakeRenderer answers every render with a tiny SVG, or with err.
+// fakeRenderer answers every render with a tiny SVG, or with err. It is
+// safe for concurrent use, as the real pool is.
 type fakeRenderer struct {
 	err   error
-	calls int
+	calls atomic.Int64
 }
 
 func (f *fakeRenderer) Render(_ context.Context, dot []byte, layout, format string) ([]byte, error) {
-	f.calls++
+	f.calls.Add(1)
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -200,10 +204,10 @@ func TestETag(t *testing.T) {
 	if !strings.HasPrefix(tag, `W/"`) {
 		t.Fatalf("ETag %q", tag)
 	}
-	calls := r.calls
+	calls := r.calls.Load()
 	w = get(t, h, "/map.svg?view=ego&focus=c/raft", "If-None-Match", tag)
-	if w.Code != http.StatusNotModified || r.calls != calls {
-		t.Errorf("want 304 without rendering, got %d (%d renders)", w.Code, r.calls-calls)
+	if w.Code != http.StatusNotModified || r.calls.Load() != calls {
+		t.Errorf("want 304 without rendering, got %d (%d renders)", w.Code, r.calls.Load()-calls)
 	}
 	w = get(t, h, "/static/app.js?v=1")
 	if !strings.Contains(w.Header().Get("Cache-Control"), "immutable") || w.Header().Get("ETag") == "" {
@@ -543,5 +547,87 @@ func TestAssets(t *testing.T) {
 				t.Error("no nosniff")
 			}
 		})
+	}
+}
+
+// TestWriteSite writes a static copy under a base path and checks it the
+// way a file server would serve it: every link of every page and SVG names
+// a file of the copy, query URLs are gone, the search index points under
+// the base, and there is a 404 page.
+func TestWriteSite(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	notes := fstest.MapFS{}
+	for k, v := range hostile {
+		notes[k] = v
+	}
+	notes["x/pic.md"] = &fstest.MapFile{Data: []byte("# Pic\n\n![a picture](<img/p q.png>) about raft\n")}
+	notes["x/img/p q.png"] = &fstest.MapFile{Data: []byte("\x89PNG")}
+	s, err := New(Config{Load: loadFS(notes), Renderer: &fakeRenderer{}, StaticSite: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	st, err := s.WriteSite(context.Background(), dir, "/docs/", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Failed) > 0 || st.Pages < 5 || st.Maps < 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	for _, f := range []string{"index.html", "404.html", "search-index.json", "graph.json", "a/x/evil/index.html", "c/raft/index.html", "p/x/index.html", "static/app.js", "asset/x/img/p q.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	links := regexp.MustCompile(`\s(?:href|src|xlink:href|data-search-index)="([^"]*)"`)
+	checked := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".svg")) {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), "<script>") {
+			t.Errorf("%s: a script from the notes", p)
+		}
+		for _, m := range links.FindAllStringSubmatch(string(b), -1) {
+			u := html.UnescapeString(m[1])
+			if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+				continue
+			}
+			checked++
+			pu, err := url.Parse(u)
+			if err != nil || !strings.HasPrefix(pu.Path, "/docs/") || pu.RawQuery != "" && !strings.HasPrefix(pu.Path, "/docs/static/") {
+				t.Errorf("%s: link %q is not a file URL under /docs/", p, u)
+				continue
+			}
+			f := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(pu.Path, "/docs/")))
+			if strings.HasSuffix(pu.Path, "/") {
+				f = filepath.Join(f, "index.html")
+			}
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("%s: link %q has no file", p, u)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 50 {
+		t.Errorf("only %d links checked", checked)
+	}
+	idx, _ := os.ReadFile(filepath.Join(dir, "search-index.json"))
+	if !strings.Contains(string(idx), `"url":"/docs/c/raft/"`) {
+		t.Errorf("search index URLs not under the base: %.300s", idx)
+	}
+	if page, _ := os.ReadFile(filepath.Join(dir, "index.html")); strings.Contains(string(page), `class="controls"`) || strings.Contains(string(page), ".dot\"") {
+		t.Error("a static map page offers controls or non-SVG downloads")
+	}
+	if _, err := s.WriteSite(context.Background(), t.TempDir(), "docs", 1); err == nil {
+		t.Error("a base without slashes was accepted")
 	}
 }

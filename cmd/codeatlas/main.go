@@ -54,6 +54,6 @@ Graphviz and serves them as clickable maps.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newStats(), newCheck(), newExport(), newPath(), newServe(), newWorker())
+	root.AddCommand(newStats(), newCheck(), newExport(), newPath(), newServe(), newSite(), newWorker())
 	return root
 }

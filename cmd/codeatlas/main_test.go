@@ -162,3 +162,26 @@ func TestContent(t *testing.T) {
 		t.Fatalf("the bundled notes have problems:\n%s", out)
 	}
 }
+
+// TestSite: `site` writes a static copy of the fixture and refuses to write
+// into a folder that holds something.
+func TestSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	stdout, stderr, err := runCmd(t, "site", "--content", fixture, "-o", out, "--base", "notes")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "wrote "+out) {
+		t.Errorf("output %q", stdout)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "a", "etcd", "raft", "index.html"))
+	if err != nil || !strings.Contains(string(page), `href="/notes/c/raft/"`) {
+		t.Errorf("article page of the copy: %v", err)
+	}
+	if _, _, err := runCmd(t, "site", "--content", fixture, "-o", out); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("writing into a full folder: %v", err)
+	}
+	if _, _, err := runCmd(t, "site", "--content", fixture); err == nil {
+		t.Error("site without -o succeeded")
+	}
+}

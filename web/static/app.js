@@ -134,8 +134,45 @@
   }
 
   // ---- search suggestions ----
+  // source finds suggestions: the server's /search, or on a static copy of
+  // the site the index it ships (titles, Chinese titles and aliases).
+  function searchSource() {
+    var url = document.body.getAttribute("data-search-index");
+    if (!url) {
+      return function (q) {
+        return fetch("/search?suggest=1&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.json(); })
+          .then(function (d) { return d.hits || []; });
+      };
+    }
+    var index = null;
+    return function (q) {
+      if (!index) index = fetch(url).then(function (r) { return r.json(); });
+      var words = q.toLowerCase().split(/\s+/).filter(Boolean);
+      return index.then(function (entries) {
+        var scored = [];
+        entries.forEach(function (e) {
+          var score = 0;
+          for (var i = 0; i < words.length; i++) {
+            var best = 0;
+            e.terms.forEach(function (t) {
+              if (t === words[i]) best = Math.max(best, 3);
+              else if (t.indexOf(words[i]) === 0) best = Math.max(best, 2);
+              else if (t.indexOf(words[i]) > 0) best = Math.max(best, 1);
+            });
+            if (!best) return;
+            score += best;
+          }
+          scored.push({ e: e, score: score });
+        });
+        scored.sort(function (a, b) { return b.score - a.score || (a.e.label < b.e.label ? -1 : 1); });
+        return scored.slice(0, 10).map(function (s) { return s.e; });
+      });
+    };
+  }
+
   function Suggest(input, list, onPick) {
-    var timer = null, items = [], active = -1;
+    var timer = null, items = [], active = -1, source = searchSource();
     function render() {
       list.textContent = "";
       items.forEach(function (h, i) {
@@ -155,16 +192,18 @@
       var q = input.value.trim();
       if (!q) { items = []; render(); return; }
       timer = setTimeout(function () {
-        fetch("/search?suggest=1&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.json(); })
-          .then(function (d) { items = d.hits || []; active = -1; render(); })
-          .catch(function () {});
+        source(q).then(function (hits) { items = hits; active = -1; render(); }).catch(function () {});
       }, 120);
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
       else if (e.key === "ArrowUp") { active = Math.max(active - 1, -1); render(); e.preventDefault(); }
       else if (e.key === "Enter" && active >= 0) { e.preventDefault(); onPick(items[active]); }
+      else if (e.key === "Enter" && document.body.hasAttribute("data-static")) {
+        // No server to search: Enter opens the best suggestion.
+        e.preventDefault();
+        if (items.length) onPick(items[0]);
+      }
       else if (e.key === "Escape") { items = []; render(); }
     });
     input.addEventListener("blur", function () { setTimeout(function () { list.hidden = true; }, 150); });
@@ -216,7 +255,7 @@
           return;
         }
         // Not on this map: on a map page, the map around it; elsewhere its page.
-        window.location.href = pz ? "/map?view=ego&focus=" + encodeURIComponent(h.id) : h.url;
+        window.location.href = pz && !document.body.hasAttribute("data-static") ? "/map?view=ego&focus=" + encodeURIComponent(h.id) : h.url;
       });
     }
     document.addEventListener("keydown", function (e) {

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/spf13/cobra"
+
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/web"
+)
+
+func newSite() *cobra.Command {
+	var dir, out, base string
+	cmd := &cobra.Command{
+		Use:   "site -o DIR",
+		Short: "Write the explorer as a static site, for GitHub Pages or any file server",
+		Long: `Write every page of the explorer, the maps and downloads they link to, the
+static files and the notes' images as files under DIR. Links point at the
+files, under --base when the site is not served from the root (GitHub Pages
+project sites: --base /REPO/). A static copy has no server: maps are the
+ones the pages link to (no view controls), search suggests titles and
+aliases from an index shipped with the site, and there is no PNG.`,
+		Example: "  codeatlas site -o public\n  codeatlas site --content notes -o public --base /my-notes/",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("-o DIR is required")
+			}
+			if !strings.HasPrefix(base, "/") {
+				base = "/" + base
+			}
+			if !strings.HasSuffix(base, "/") {
+				base += "/"
+			}
+			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
+				return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder", out)
+			}
+			gin.SetMode(gin.ReleaseMode)
+			pool, err := newPool()
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			srv, err := web.New(web.Config{
+				Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+					return load(dir, dot)
+				},
+				Renderer:   pool,
+				Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+				StaticSite: true,
+			})
+			if err != nil {
+				return err
+			}
+			st, err := srv.WriteSite(cmd.Context(), out, base, 2*runtime.GOMAXPROCS(0))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d pages, %d maps, %d downloads, %d other files\n", out, st.Pages, st.Maps, st.Exports, st.Files)
+			if len(st.Failed) > 0 {
+				for _, f := range st.Failed {
+					fmt.Fprintln(cmd.ErrOrStderr(), "failed:", f)
+				}
+				return fmt.Errorf("%d URLs failed; their links are broken in the copy", len(st.Failed))
+			}
+			return nil
+		},
+	}
+	addContentFlag(cmd, &dir)
+	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new or empty)")
+	cmd.Flags().StringVar(&base, "base", "/", "path the site is served under, e.g. /my-notes/")
+	return cmd
+}

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// SiteStats counts what WriteSite wrote.
+type SiteStats struct {
+	Pages, Maps, Exports, Files int
+	Failed                      []string // URLs that did not answer 200, with the status
+}
+
+// WriteSite writes the explorer as static files under dir, for any file
+// server or GitHub Pages: every page reachable from the overview and the
+// node pages, the maps and downloads they link to, the static files and
+// the notes' assets, and a 404.html. Links are rewritten to the files'
+// paths under base ("/" or "/project/"), so query URLs such as
+// /map?view=ego&focus=c/raft become /map/ego-c-raft-…/. The server should
+// be built with Config.StaticSite, so that pages drop what needs a server.
+// Pages are fetched from the server's own handler, workers at a time.
+func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (SiteStats, error) {
+	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
+		return SiteStats{}, fmt.Errorf("base %q must start and end with /", base)
+	}
+	if workers < 1 {
+		workers = 1
+	}
+	g := &siteGen{h: s.Handler(), dir: dir, base: base, seen: map[string]bool{}}
+	seeds := []string{"/", "/graph.json", notFoundURL}
+	if s.cfg.StaticSite {
+		seeds = append(seeds, "/search-index.json")
+	}
+	for _, n := range s.site.Load().graph.Nodes() {
+		seeds = append(seeds, NodeURL(n.ID))
+	}
+	work := make(chan string)
+	var wg sync.WaitGroup
+	var pending sync.WaitGroup
+	g.enqueue = func(u string) {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.seen[u] {
+			return
+		}
+		g.seen[u] = true
+		pending.Add(1)
+		go func() { work <- u }()
+	}
+	errc := make(chan error, 1)
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range work {
+				if err := g.fetch(ctx, u); err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+				}
+				pending.Done()
+			}
+		}()
+	}
+	for _, u := range seeds {
+		g.enqueue(u)
+	}
+	pending.Wait()
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return g.stats, err
+	default:
+	}
+	sort.Strings(g.stats.Failed)
+	return g.stats, ctx.Err()
+}
+
+type siteGen struct {
+	h       http.Handler
+	dir     string
+	base    string
+	enqueue func(string)
+
+	mu    sync.Mutex
+	seen  map[string]bool
+	stats SiteStats
+}
+
+// linkAttrRE finds the URLs of a page or an SVG: links, sources, the
+// search index; jsonURLRE the "url" fields of the JSON files.
+var (
+	linkAttrRE = regexp.MustCompile(`(\s(?:href|src|xlink:href|data-search-index)=")([^"]*)(")`)
+	jsonURLRE  = regexp.MustCompile(`("url":\s*")(/[^"]*)(")`)
+)
+
+func (g *siteGen) fetch(ctx context.Context, u string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rec := httptest.NewRecorder()
+	g.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u, nil).WithContext(ctx))
+	if want := http.StatusOK; rec.Code != want && !(u == notFoundURL && rec.Code == http.StatusNotFound) {
+		g.mu.Lock()
+		g.stats.Failed = append(g.stats.Failed, fmt.Sprintf("%s: %d", u, rec.Code))
+		g.mu.Unlock()
+		return nil
+	}
+	file, _, _ := g.place(u)
+	body := rec.Body.Bytes()
+	ctype := rec.Header().Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ctype, "text/html"), strings.HasPrefix(ctype, "image/svg+xml") && !strings.HasPrefix(u, "/asset/"):
+		body = g.rewrite(linkAttrRE, body, true)
+	case strings.HasPrefix(ctype, "application/json"):
+		body = g.rewrite(jsonURLRE, body, false)
+	}
+	out := filepath.Join(g.dir, filepath.FromSlash(file))
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, body, 0o644); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case strings.HasSuffix(file, ".html") && strings.HasPrefix(file, "map/"):
+		g.stats.Maps++
+	case strings.HasSuffix(file, ".html"):
+		g.stats.Pages++
+	case strings.HasPrefix(file, "map/"):
+		g.stats.Exports++
+	default:
+		g.stats.Files++
+	}
+	return nil
+}
+
+// rewrite points every site-relative URL the pattern finds at its file,
+// and queues the pages it has not fetched yet.
+func (g *siteGen) rewrite(re *regexp.Regexp, body []byte, escaped bool) []byte {
+	return re.ReplaceAllFunc(body, func(m []byte) []byte {
+		sub := re.FindSubmatch(m)
+		raw := string(sub[2])
+		if escaped {
+			raw = html.UnescapeString(raw)
+		}
+		if !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") {
+			return m
+		}
+		_, public, ok := g.place(raw)
+		if !ok {
+			return m
+		}
+		target, _, _ := strings.Cut(raw, "#")
+		g.enqueue(target)
+		if escaped {
+			public = html.EscapeString(public)
+		}
+		return []byte(string(sub[1]) + public + string(sub[3]))
+	})
+}
+
+// place maps a URL of the server to its file under dir and its public URL
+// under base; ok is false for URLs a static copy cannot have (search, live
+// reload).
+func (g *siteGen) place(raw string) (file, public string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", false
+	}
+	p := u.Path
+	frag := ""
+	if u.Fragment != "" {
+		frag = "#" + u.EscapedFragment()
+	}
+	seg := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	switch {
+	case p == "/":
+		return "index.html", g.base + frag, true
+	case p == notFoundURL:
+		return "404.html", g.base + "404.html", true
+	case p == "/map":
+		key := mapKey(u.Query())
+		return "map/" + key + "/index.html", g.base + "map/" + key + "/" + frag, true
+	case strings.HasPrefix(p, "/map.") && !strings.Contains(p[1:], "/"):
+		key := mapKey(u.Query())
+		return "map/" + key + p[len("/map"):], g.base + "map/" + key + p[len("/map"):], true
+	case p == "/graph.json", p == "/search-index.json":
+		return p[1:], g.base + p[1:], true
+	case len(seg) >= 2 && (seg[0] == "a" || seg[0] == "c" || seg[0] == "p" || seg[0] == "m"):
+		if !safeSegments(seg) {
+			return "", "", false
+		}
+		return path.Join(seg...) + "/index.html", g.base + escapePath(seg) + "/" + frag, true
+	case len(seg) >= 2 && (seg[0] == "static" || seg[0] == "asset"):
+		if !safeSegments(seg) {
+			return "", "", false
+		}
+		public = g.base + escapePath(seg)
+		if u.RawQuery != "" {
+			public += "?" + u.RawQuery // static files carry their version
+		}
+		return path.Join(seg...), public, true
+	}
+	return "", "", false
+}
+
+// safeSegments refuses paths that would leave the output folder.
+func safeSegments(seg []string) bool {
+	for _, s := range seg {
+		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, `\`+"\x00") {
+			return false
+		}
+	}
+	return true
+}
+
+func escapePath(seg []string) string {
+	out := make([]string, len(seg))
+	for i, s := range seg {
+		out[i] = url.PathEscape(s)
+	}
+	return strings.Join(out, "/")
+}
+
+// mapKey names the file of a map from its parameters: readable, and unique
+// by a hash of them.
+func mapKey(q url.Values) string {
+	if len(q) == 0 {
+		return "overview"
+	}
+	enc := q.Encode()
+	var b strings.Builder
+	for _, k := range []string{"view", "focus", "from", "to", "depth", "kinds", "k", "layout", "budget"} {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteString(v)
+		}
+	}
+	name := strings.Trim(fileSafeRE.ReplaceAllString(b.String(), "-"), "-")
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	h := sha256.Sum256([]byte(enc))
+	return name + "-" + hex.EncodeToString(h[:4])
+}
+
+var fileSafeRE = regexp.MustCompile(`[^A-Za-z0-9._]+`)
+
+// notFoundURL is fetched for 404.html, which GitHub Pages and most file
+// servers show for a missing path.
+const notFoundURL = "/404-not-a-page"
