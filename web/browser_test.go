@@ -37,6 +37,68 @@ func findChromium() string {
 	return ""
 }
 
+// newBrowser starts headless chromium for one test; it ends with the test.
+func newBrowser(t *testing.T, bin string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	return ctx
+}
+
+// TestBrowserLiveReload: under --watch an open page reloads itself when a
+// note is saved, and shows the new text.
+func TestBrowserLiveReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := findChromium()
+	if bin == "" {
+		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
+	}
+	gin.SetMode(gin.TestMode)
+	dir := t.TempDir()
+	note := filepath.Join(dir, "a.md")
+	if err := os.WriteFile(note, []byte("# Before the edit\n\nFirst text.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Load: loadFS(os.DirFS(dir)), Renderer: &fakeRenderer{}, Live: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := s.Watch(wctx, dir, 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { s.CloseStreams(); ts.Close() }) // after the browser's cleanup
+	ctx := newBrowser(t, bin)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/a/a"), chromedp.WaitVisible(chromedp.CSS("#title"))); err != nil {
+		t.Fatal(err)
+	}
+	// The page has its event stream open once the first event arrived.
+	time.Sleep(300 * time.Millisecond)
+	if err := os.WriteFile(note, []byte("# After the edit\n\nSecond text.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The reload replaces the document, so poll from outside it.
+	var title string
+	for deadline := time.Now().Add(15 * time.Second); title != "After the edit" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		title, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#title') || {}).textContent || ''`))
+	}
+	if title != "After the edit" {
+		t.Fatalf("the open page did not reload after the edit: title %q", title)
+	}
+}
+
 // TestBrowser drives Debian's chromium through the explorer as a reader
 // would: open the overview, click a concept node, land on its page, click
 // an article in the concept map, land on the article, search, and fetch
@@ -63,17 +125,7 @@ func TestBrowser(t *testing.T) {
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancelC := chromedp.NewContext(actx)
-	defer cancelC()
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelT()
+	ctx := newBrowser(t, bin)
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -15,11 +15,18 @@ const heartbeat = 30 * time.Second
 
 // broker fans reload events out to the open pages (server-sent events).
 type broker struct {
-	mu   sync.Mutex
-	subs map[chan string]struct{}
+	mu     sync.Mutex
+	subs   map[chan string]struct{}
+	done   chan struct{} // closed when the server shuts down
+	closed sync.Once
 }
 
-func newBroker() *broker { return &broker{subs: map[chan string]struct{}{}} }
+func newBroker() *broker { return &broker{subs: map[chan string]struct{}{}, done: make(chan struct{})} }
+
+// CloseStreams ends every open event stream. http.Server.Shutdown waits
+// for active requests and an event stream never ends on its own: register
+// this with RegisterOnShutdown.
+func (s *Server) CloseStreams() { s.events.closed.Do(func() { close(s.events.done) }) }
 
 func (b *broker) subscribe() chan string {
 	ch := make(chan string, 4)
@@ -74,6 +81,8 @@ func (s *Server) eventStream(c *gin.Context) {
 			_, err := io.WriteString(w, ": ping\n\n")
 			return err == nil
 		case <-c.Request.Context().Done():
+			return false
+		case <-s.events.done:
 			return false
 		}
 	})

@@ -73,6 +73,7 @@ func newServe() *cobra.Command {
 				WriteTimeout:      60 * time.Second,
 				IdleTimeout:       120 * time.Second,
 			}
+			hs.RegisterOnShutdown(srv.CloseStreams)
 			url := "http://" + ln.Addr().String()
 			log.Info("serving", "url", url, "content", contentName(dir))
 			fmt.Fprintln(cmd.OutOrStdout(), "codeatlas is serving on", url)

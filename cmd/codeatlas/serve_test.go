@@ -82,11 +82,23 @@ func TestServe(t *testing.T) {
 		t.Error("editing a note did not rebuild the graph")
 	}
 
+	// An open page holds an event stream; shutting down must end it, not
+	// wait for it.
+	events, err := http.Get(url + "/events")
+	if err != nil || events.StatusCode != 200 {
+		t.Fatalf("/events: %v", err)
+	}
+	defer events.Body.Close()
+
+	start := time.Now()
 	cancel()
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Errorf("serve after cancel: %v", err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("shutdown took %v with an event stream open", d)
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("serve did not shut down")
