@@ -26,6 +26,9 @@ type DOTOptions struct {
 // it); browsers fall through to a CJK-capable face for Chinese labels.
 const fontName = "Helvetica,Arial,Noto Sans CJK SC,PingFang SC,Microsoft YaHei,sans-serif"
 
+// clusterColumn is how many members of a cluster dot stacks in a column.
+const clusterColumn = 6
+
 // style is how a node kind is drawn.
 type style struct{ shape, fill, stroke string }
 
@@ -93,8 +96,17 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 			}
 		}
 		p("\n")
-		for _, n := range byCluster[c.ID] {
+		members := byCluster[c.ID]
+		for _, n := range members {
 			writeNode(p, n, opt, gid, indent+"  ")
+		}
+		// dot puts every member of a cluster that touches the same node in
+		// one rank: fifty articles of a concept made one column fifty nodes
+		// tall. Invisible edges fold a long cluster into columns.
+		if v.Query.Layout == "dot" && len(members) > clusterColumn {
+			for i := clusterColumn; i < len(members); i++ {
+				p("%s  %s -> %s [style=invis];\n", indent, Quote(members[i-clusterColumn].ID), Quote(members[i].ID))
+			}
 		}
 		for _, sub := range children[c.ID] {
 			writeCluster(sub, indent+"  ")

@@ -354,3 +354,41 @@ func TestStarLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterColumns: dot stacks the members of a cluster that all touch
+// the focus in one rank; beyond six, invisible edges fold them into
+// columns.
+func TestClusterColumns(t *testing.T) {
+	notes := fstest.MapFS{
+		"concepts/raft.md": {Data: []byte("---\nkind: concept\ntitle: Raft\n---\nConsensus.\n")},
+		"etcd/index.md":    {Data: []byte("---\nkind: project\ntitle: etcd\n---\nA store.\n")},
+	}
+	for i := 0; i < 10; i++ {
+		notes[fmt.Sprintf("etcd/a%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Note %d\n\nAbout Raft.\n", i))}
+	}
+	c, err := extract.Load(notes, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := v.WriteDOT(&buf, graph.DOTOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if v.Query.Layout != "dot" {
+		t.Skipf("layout %s: no clusters to fold", v.Query.Layout)
+	}
+	if got := strings.Count(buf.String(), `" [style=invis];`) - strings.Count(buf.String(), `-> "legend/`); got != 4 {
+		t.Errorf("%d invisible edges for a cluster of 10, want 4:\n%s", got, buf.String())
+	}
+	if _, err := newPool(t).Render(context.Background(), buf.Bytes(), "dot", "svg"); err != nil {
+		t.Errorf("Graphviz rejects the folded DOT: %v", err)
+	}
+}
