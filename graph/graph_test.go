@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -293,15 +294,7 @@ func TestOverviewWithoutProjects(t *testing.T) {
 		"concepts/locking.md": {Data: []byte("---\nkind: concept\ntitle: Locking\naliases: [lock]\n---\nMutual exclusion.\n")},
 		"concepts/unused.md":  {Data: []byte("---\nkind: concept\ntitle: Unused\naliases: [zebra]\n---\nNobody mentions it.\n")},
 	}
-	c, err := extract.Load(book, extract.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.Build(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := g.View(graph.Query{})
+	v, err := buildFS(t, book).View(graph.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,14 +330,7 @@ func TestStarLayout(t *testing.T) {
 		for i := 0; i < tc.articles; i++ {
 			notes[fmt.Sprintf("a%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Note %d\n\nAbout Raft.\n", i))}
 		}
-		c, err := extract.Load(notes, extract.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := graph.Build(c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := buildFS(t, notes)
 		v, err := g.View(graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -366,14 +352,7 @@ func TestClusterColumns(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		notes[fmt.Sprintf("etcd/a%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Note %d\n\nAbout Raft.\n", i))}
 	}
-	c, err := extract.Load(notes, extract.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.Build(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := buildFS(t, notes)
 	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft"})
 	if err != nil {
 		t.Fatal(err)
@@ -391,4 +370,18 @@ func TestClusterColumns(t *testing.T) {
 	if _, err := newPool(t).Render(context.Background(), buf.Bytes(), "dot", "svg"); err != nil {
 		t.Errorf("Graphviz rejects the folded DOT: %v", err)
 	}
+}
+
+// buildFS loads a notes folder and builds its graph.
+func buildFS(t *testing.T, notes fs.FS) *graph.Graph {
+	t.Helper()
+	c, err := extract.Load(notes, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

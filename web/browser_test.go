@@ -37,6 +37,20 @@ func findChromium() string {
 	return ""
 }
 
+// chromiumOrSkip finds chromium, or skips the test: in -short mode, or when
+// none is installed (CI installs Debian's).
+func chromiumOrSkip(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	bin := findChromium()
+	if bin == "" {
+		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
+	}
+	return bin
+}
+
 // newBrowser starts headless chromium for one test; it ends with the test.
 func newBrowser(t *testing.T, bin string) context.Context {
 	t.Helper()
@@ -55,13 +69,7 @@ func newBrowser(t *testing.T, bin string) context.Context {
 // TestBrowserLiveReload: under --watch an open page reloads itself when a
 // note is saved, and shows the new text.
 func TestBrowserLiveReload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	bin := findChromium()
-	if bin == "" {
-		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
-	}
+	bin := chromiumOrSkip(t)
 	gin.SetMode(gin.TestMode)
 	dir := t.TempDir()
 	note := filepath.Join(dir, "a.md")
@@ -104,13 +112,7 @@ func TestBrowserLiveReload(t *testing.T) {
 // an article in the concept map, land on the article, search, and fetch
 // the SVG download. A screenshot of the map is kept as an artifact.
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	bin := findChromium()
-	if bin == "" {
-		t.Skip("no chromium found; install Debian's chromium or set CHROME_PATH")
-	}
+	bin := chromiumOrSkip(t)
 	gin.SetMode(gin.TestMode)
 	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 30 * time.Second})
 	defer pool.Close()

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/content"
@@ -55,6 +56,27 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 		return nil, nil, err
 	}
 	return c, g, nil
+}
+
+// newWebServer loads the notes of dir (the bundled ones when "") into an
+// explorer rendering through worker processes; cfg sets the rest. Close
+// the returned pool when done.
+func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error) {
+	gin.SetMode(gin.ReleaseMode)
+	pool, err := newPool()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Load = func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+		return load(dir, dot)
+	}
+	cfg.Renderer = pool
+	srv, err := web.New(cfg)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return srv, pool, nil
 }
 
 // newPool starts renders in worker processes of this same binary.

@@ -13,11 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
-	"github.com/codeatlas/codeatlas/extract"
-	"github.com/codeatlas/codeatlas/graph"
 	"github.com/codeatlas/codeatlas/web"
 )
 
@@ -36,23 +33,11 @@ func newServe() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
-			gin.SetMode(gin.ReleaseMode)
-			pool, err := newPool()
+			srv, pool, err := newWebServer(dir, web.Config{Logger: log, Live: watch && dir != ""})
 			if err != nil {
 				return err
 			}
 			defer pool.Close()
-			srv, err := web.New(web.Config{
-				Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-					return load(dir, dot)
-				},
-				Renderer: pool,
-				Logger:   log,
-				Live:     watch && dir != "",
-			})
-			if err != nil {
-				return err
-			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
 			if watch {

@@ -8,11 +8,8 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
-	"github.com/codeatlas/codeatlas/extract"
-	"github.com/codeatlas/codeatlas/graph"
 	"github.com/codeatlas/codeatlas/web"
 )
 
@@ -42,23 +39,11 @@ aliases from an index shipped with the site, and there is no PNG.`,
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder", out)
 			}
-			gin.SetMode(gin.ReleaseMode)
-			pool, err := newPool()
+			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true})
 			if err != nil {
 				return err
 			}
 			defer pool.Close()
-			srv, err := web.New(web.Config{
-				Load: func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-					return load(dir, dot)
-				},
-				Renderer:   pool,
-				Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-				StaticSite: true,
-			})
-			if err != nil {
-				return err
-			}
 			st, err := srv.WriteSite(cmd.Context(), out, base, 2*runtime.GOMAXPROCS(0))
 			if err != nil {
 				return err
