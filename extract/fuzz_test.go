@@ -38,11 +38,13 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte("---\ntitle: [\n---\n<script>alert(1)</script>\n[x](javascript:alert(1)) [[a|<img src=x onerror=alert(1)>]]"))
+	f.Add([]byte("# A\n\n![[pic.png]] ![[b]] ![[\n![x](pic.png) ![y](javascript:alert(1)) [^1]\n\n[^1]: [z](/docs/p/b.md)\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{
 			"SUMMARY.md":       {Data: []byte("- [A](p/a.md)\n- [B](p/b.md)\n")},
 			"p/a.md":           {Data: data},
 			"p/b.md":           {Data: []byte("# B\n\nSee [a](a.md) and raft.\n")},
+			"p/pic.png":        {Data: []byte("png")},
 			"concepts/raft.md": {Data: []byte("---\nkind: concept\ntitle: Raft\naliases: [raft]\n---\nRaft.\n")},
 		}
 		c, err := Load(fsys, Options{Workers: 1})
