@@ -17,11 +17,15 @@ import (
 
 // loader holds the state of one Load call.
 type loader struct {
-	fsys  fs.FS
-	opts  Options
-	md    goldmark.Markdown
-	files []*parsed
-	diags diags
+	fsys fs.FS
+	// wrapper is the one folder that holds all the notes of a repository
+	// checked out whole ("docs" of docs/Spring/..., with README.md and
+	// images/ beside it): projects are the folders inside it.
+	wrapper string
+	opts    Options
+	md      goldmark.Markdown
+	files   []*parsed
+	diags   diags
 
 	byPath  map[string]*parsed
 	byID    map[string]*parsed
@@ -64,6 +68,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if err := l.walk(fsys, ".", false); err != nil {
 		return nil, err
 	}
+	l.wrapper = wrapperFolder(l.files)
 	l.parallel(l.prepare)
 	if opts.Fallback != nil && !l.hasConcepts() {
 		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -125,6 +130,31 @@ func (l *loader) parallel(f func(*parsed)) {
 	}
 	close(ch)
 	wg.Wait()
+}
+
+// wrapperFolder is the top-level folder that holds every note not at the
+// root, when there is exactly one and it has at least two folders of notes
+// of its own; "" otherwise.
+func wrapperFolder(files []*parsed) string {
+	wrapper := ""
+	inner := map[string]bool{}
+	for _, p := range files {
+		top, rest, ok := strings.Cut(p.doc.Path, "/")
+		if !ok || p.doc.Bundled {
+			continue
+		}
+		if wrapper != "" && top != wrapper {
+			return ""
+		}
+		wrapper = top
+		if sub, _, ok := strings.Cut(rest, "/"); ok {
+			inner[sub] = true
+		}
+	}
+	if wrapper == "concepts" || len(inner) < 2 {
+		return ""
+	}
+	return wrapper
 }
 
 func (l *loader) hasConcepts() bool {
@@ -297,9 +327,13 @@ func (l *loader) prepare(p *parsed) {
 	dir = strings.TrimSuffix(dir, "/")
 	name := strings.TrimSuffix(file, path.Ext(file))
 	isIndex := strings.EqualFold(name, "index") || strings.EqualFold(name, "readme") || name == "_index"
-	top, depth := "", strings.Count(d.Path, "/")+1
+	rel := d.Path
+	if l.wrapper != "" && !d.Bundled {
+		rel = strings.TrimPrefix(rel, l.wrapper+"/")
+	}
+	top, depth := "", strings.Count(rel, "/")+1
 	if depth > 1 {
-		top = d.Path[:strings.IndexByte(d.Path, '/')]
+		top = rel[:strings.IndexByte(rel, '/')]
 	}
 	kind := DocKind(strings.ToLower(strings.TrimSpace(fm.Kind)))
 	switch kind {
