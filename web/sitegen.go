@@ -51,12 +51,18 @@ func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (
 	var wg sync.WaitGroup
 	var pending sync.WaitGroup
 	g.enqueue = func(u string) {
+		// One fetch per file: the same map can be linked with its
+		// parameters in another order.
+		key := u
+		if file, _, ok := g.place(u); ok {
+			key = file
+		}
 		g.mu.Lock()
 		defer g.mu.Unlock()
-		if g.seen[u] {
+		if g.seen[key] {
 			return
 		}
-		g.seen[u] = true
+		g.seen[key] = true
 		pending.Add(1)
 		go func() { work <- u }()
 	}
