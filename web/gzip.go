@@ -39,12 +39,13 @@ func gzipBytes(b []byte) []byte {
 }
 
 // sendCached answers with raw, or with its gzipped form (compressed once
-// and cached under key) when the client takes gzip.
-func sendCached(c *gin.Context, cache *respCache, key, ctype string, raw []byte) {
+// and cached under key) when the client takes gzip. It returns the body it
+// sent.
+func sendCached(c *gin.Context, cache *respCache, key, ctype string, raw []byte) []byte {
 	c.Header("Vary", "Accept-Encoding")
 	if !compressible(ctype, len(raw)) || !acceptsGzip(c.Request) {
 		sendBytes(c, http.StatusOK, ctype, raw)
-		return
+		return raw
 	}
 	gz, ok := cache.get(key + "\x00gzip")
 	if !ok {
@@ -53,4 +54,5 @@ func sendCached(c *gin.Context, cache *respCache, key, ctype string, raw []byte)
 	}
 	c.Header("Content-Encoding", "gzip")
 	sendBytes(c, http.StatusOK, ctype, gz)
+	return gz
 }

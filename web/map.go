@@ -241,7 +241,8 @@ func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat
 	if c.Query("download") != "" {
 		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
 	}
-	sendCached(c, st.cache, key, f.contentType, b)
+	sent := sendCached(c, st.cache, key, f.contentType, b)
+	s.keepFast(st, c.Request, http.StatusOK, c.Writer.Header(), sent)
 }
 
 func (s *Server) graphJSON(c *gin.Context) {

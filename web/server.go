@@ -176,7 +176,11 @@ func (s *Server) Handler() http.Handler {
 	get("/static/*file", s.static.serve)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
-	return r
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if !s.serveFast(w, req) {
+			r.ServeHTTP(w, req)
+		}
+	})
 }
 
 func (s *Server) logRequests(c *gin.Context) {

@@ -19,6 +19,7 @@ type site struct {
 	corpus  *extract.Corpus
 	graph   *graph.Graph
 	version string
+	fast    *fastCache
 	built   time.Time
 	entries []searchEntry // sorted by id
 	cache   *respCache
@@ -39,7 +40,7 @@ func newSite(c *extract.Corpus, g *graph.Graph) *site {
 	for _, f := range c.Facts {
 		fmt.Fprintf(h, "%s %s %s %s:%d\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line)
 	}
-	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now(), cache: newRespCache(64 << 20)}
+	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now(), cache: newRespCache(64 << 20), fast: newFastCache()}
 	for _, n := range g.Nodes() {
 		e := searchEntry{node: n, terms: []string{strings.ToLower(n.Label), strings.ToLower(n.ID)}}
 		if n.LabelZh != "" {

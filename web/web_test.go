@@ -2,10 +2,12 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"io/fs"
@@ -629,5 +631,60 @@ func TestWriteSite(t *testing.T) {
 	}
 	if _, err := s.WriteSite(context.Background(), t.TempDir(), "docs", 1); err == nil {
 		t.Error("a base without slashes was accepted")
+	}
+}
+
+// TestFastPath: a download answered once is replayed without the routes,
+// byte for byte and header for header, in each encoding; it answers 304 to
+// its ETag, and a reload starts afresh.
+func TestFastPath(t *testing.T) {
+	notes := fstest.MapFS{}
+	for k, v := range hostile {
+		notes[k] = v
+	}
+	r := &fakeRenderer{}
+	s, h := newTestServer(t, notes, r)
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	fetch := func(url string, header ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+url, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	for _, enc := range []string{"identity", "gzip"} {
+		url := "/map.svg?view=ego&focus=c/raft&depth=2"
+		first, b1 := fetch(url, "Accept-Encoding", enc)
+		second, b2 := fetch(url, "Accept-Encoding", enc)
+		key, _ := fastKey(httptest.NewRequest("GET", url, nil))
+		if enc == "identity" && s.site.Load().fast.get(key) == nil {
+			t.Error("the first answer was not kept")
+		}
+		first.Header.Del("Date")
+		second.Header.Del("Date")
+		if first.StatusCode != 200 || second.StatusCode != 200 || !bytes.Equal(b1, b2) || fmt.Sprint(first.Header) != fmt.Sprint(second.Header) {
+			t.Errorf("%s: the replay differs:\n%v\n%v", enc, first.Header, second.Header)
+		}
+		if nm, _ := fetch(url, "Accept-Encoding", enc, "If-None-Match", first.Header.Get("ETag")); nm.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: %d to a current ETag", enc, nm.StatusCode)
+		}
+	}
+	before, _ := fetch("/map.dot?view=full")
+	notes["x/new.md"] = &fstest.MapFile{Data: []byte("# Brand new\n")}
+	if err := s.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	after, body := fetch("/map.dot?view=full")
+	if before.Header.Get("ETag") == after.Header.Get("ETag") || !strings.Contains(string(body), "Brand new") {
+		t.Errorf("a reload still answers the old download: %s", after.Header.Get("ETag"))
 	}
 }

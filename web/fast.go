@@ -1,0 +1,100 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// A download that was answered once is answered again without Gin: the
+// whole response (headers and body) is kept per site version and URL, and
+// a repeat costs a map lookup and one write. Only successful GETs of
+// /map.* are kept; everything else goes through the routes.
+
+// prepared is a finished response: its headers (read-only once stored)
+// and its body.
+type prepared struct {
+	header http.Header
+	body   []byte
+}
+
+// fastCache holds prepared responses of one site version.
+type fastCache struct {
+	mu    sync.RWMutex
+	items map[string]*prepared
+}
+
+// fastMaxItems bounds the cache; past it, it starts again empty.
+const fastMaxItems = 2048
+
+func newFastCache() *fastCache { return &fastCache{items: map[string]*prepared{}} }
+
+func (f *fastCache) get(key string) *prepared {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.items[key]
+}
+
+func (f *fastCache) put(key string, p *prepared) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) >= fastMaxItems {
+		f.items = map[string]*prepared{}
+	}
+	f.items[key] = p
+}
+
+// fastKey names a response by its URL and the encoding the client takes.
+func fastKey(r *http.Request) (string, bool) {
+	if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/map.") || r.Header.Get("Range") != "" {
+		return "", false
+	}
+	if acceptsGzip(r) {
+		return r.URL.RequestURI() + "\x00gzip", true
+	}
+	return r.URL.RequestURI(), true
+}
+
+// serveFast answers from the fast cache, or reports that it cannot.
+func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
+	key, ok := fastKey(r)
+	if !ok || s.log.Enabled(r.Context(), slog.LevelDebug) {
+		return false
+	}
+	p := s.site.Load().fast.get(key)
+	if p == nil {
+		return false
+	}
+	h := w.Header()
+	if inm := r.Header.Get("If-None-Match"); inm != "" && matchesETag(inm, p.header.Get("Etag")) {
+		h["Etag"] = p.header["Etag"]
+		h["Cache-Control"] = p.header["Cache-Control"]
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	for k, v := range p.header {
+		h[k] = v
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(p.body)
+	return true
+}
+
+// keepFast stores the response a route just sent, if it may be replayed.
+func (s *Server) keepFast(st *site, r *http.Request, code int, header http.Header, body []byte) {
+	key, ok := fastKey(r)
+	if !ok || code != http.StatusOK {
+		return
+	}
+	st.fast.put(key, &prepared{header: header.Clone(), body: body})
+}
+
+func matchesETag(header, tag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimSpace(t) == tag {
+			return true
+		}
+	}
+	return false
+}
