@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"net/http"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -73,5 +74,6 @@ func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (
 		s.fail(c, err)
 		return
 	}
-	sendCached(c, st.cache, "html "+key, "text/html; charset=utf-8", b)
+	sent := sendCached(c, st.cache, "html "+key, "text/html; charset=utf-8", b)
+	s.keepFast(st, c.Request, http.StatusOK, c.Writer.Header(), sent)
 }

@@ -7,10 +7,12 @@ import (
 	"sync"
 )
 
-// A download that was answered once is answered again without Gin: the
-// whole response (headers and body) is kept per site version and URL, and
-// a repeat costs a map lookup and one write. Only successful GETs of
-// /map.* are kept; everything else goes through the routes.
+// A page or download that was answered once is answered again without
+// Gin: the whole response (headers and body) is kept per site version and
+// URL, and a repeat costs a map lookup and one write. Only successful GETs
+// of the node pages, the map pages and the downloads are kept, and none is
+// replayed while a failed reload shows its banner; everything else goes
+// through the routes.
 
 // prepared is a finished response: its headers (read-only once stored)
 // and its body.
@@ -47,7 +49,7 @@ func (f *fastCache) put(key string, p *prepared) {
 
 // fastKey names a response by its URL and the encoding the client takes.
 func fastKey(r *http.Request) (string, bool) {
-	if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/map.") || r.Header.Get("Range") != "" {
+	if r.Method != http.MethodGet || !replayable(r.URL.Path) || r.Header.Get("Range") != "" {
 		return "", false
 	}
 	if acceptsGzip(r) {
@@ -56,10 +58,22 @@ func fastKey(r *http.Request) (string, bool) {
 	return r.URL.RequestURI(), true
 }
 
+// replayable paths are those whose answer depends only on the site
+// version, the URL and the banner.
+func replayable(p string) bool {
+	switch {
+	case p == "/", p == "/map", strings.HasPrefix(p, "/map."):
+		return true
+	case strings.HasPrefix(p, "/a/"), strings.HasPrefix(p, "/c/"), strings.HasPrefix(p, "/p/"), strings.HasPrefix(p, "/m/"):
+		return true
+	}
+	return false
+}
+
 // serveFast answers from the fast cache, or reports that it cannot.
 func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
 	key, ok := fastKey(r)
-	if !ok || s.log.Enabled(r.Context(), slog.LevelDebug) {
+	if !ok || s.log.Enabled(r.Context(), slog.LevelDebug) || s.currentProblem() != "" {
 		return false
 	}
 	p := s.site.Load().fast.get(key)
@@ -84,7 +98,7 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
 // keepFast stores the response a route just sent, if it may be replayed.
 func (s *Server) keepFast(st *site, r *http.Request, code int, header http.Header, body []byte) {
 	key, ok := fastKey(r)
-	if !ok || code != http.StatusOK {
+	if !ok || code != http.StatusOK || s.currentProblem() != "" {
 		return
 	}
 	st.fast.put(key, &prepared{header: header.Clone(), body: body})

@@ -305,11 +305,17 @@ func TestReloadKeepsLastGood(t *testing.T) {
 		}
 		return load(dot)
 	}, &fakeRenderer{})
+	h := s.Handler()
+	for i := 0; i < 2; i++ { // the second answer is a replay
+		if w := get(t, h, "/c/raft"); w.Code != 200 {
+			t.Fatalf("before the failure: %d", w.Code)
+		}
+	}
 	fail = true
 	if err := s.Reload(); err == nil {
 		t.Fatal("want the reload error")
 	}
-	w := get(t, s.Handler(), "/c/raft")
+	w := get(t, h, "/c/raft")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "notes folder vanished") {
 		t.Errorf("want the old page with a banner, got %d", w.Code)
 	}
@@ -661,8 +667,11 @@ func TestFastPath(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp, b
 	}
-	for _, enc := range []string{"identity", "gzip"} {
-		url := "/map.svg?view=ego&focus=c/raft&depth=2"
+	for _, tc := range []struct{ url, enc string }{
+		{"/map.svg?view=ego&focus=c/raft&depth=2", "identity"}, {"/map.svg?view=ego&focus=c/raft&depth=2", "gzip"},
+		{"/c/raft", "identity"}, {"/a/x/evil", "gzip"}, {"/map?view=concept&focus=c/raft", "identity"},
+	} {
+		url, enc := tc.url, tc.enc
 		first, b1 := fetch(url, "Accept-Encoding", enc)
 		second, b2 := fetch(url, "Accept-Encoding", enc)
 		key, _ := fastKey(httptest.NewRequest("GET", url, nil))
