@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"net/http"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -75,5 +74,5 @@ func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (
 		return
 	}
 	sent := sendCached(c, st.cache, "html "+key, "text/html; charset=utf-8", b)
-	s.keepFast(st, c.Request, http.StatusOK, c.Writer.Header(), sent)
+	s.keepFast(st, c.Request, c.Writer.Header(), sent)
 }

@@ -96,9 +96,10 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // keepFast stores the response a route just sent, if it may be replayed.
-func (s *Server) keepFast(st *site, r *http.Request, code int, header http.Header, body []byte) {
+// It is called after a 200 answer only.
+func (s *Server) keepFast(st *site, r *http.Request, header http.Header, body []byte) {
 	key, ok := fastKey(r)
-	if !ok || code != http.StatusOK || s.currentProblem() != "" {
+	if !ok || s.currentProblem() != "" {
 		return
 	}
 	st.fast.put(key, &prepared{header: header.Clone(), body: body})

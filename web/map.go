@@ -242,7 +242,7 @@ func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat
 		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
 	}
 	sent := sendCached(c, st.cache, key, f.contentType, b)
-	s.keepFast(st, c.Request, http.StatusOK, c.Writer.Header(), sent)
+	s.keepFast(st, c.Request, c.Writer.Header(), sent)
 }
 
 func (s *Server) graphJSON(c *gin.Context) {
