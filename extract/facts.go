@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -29,6 +30,16 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				continue
 			}
 			l.addFact(p, Mentions, "c/"+c, line, text)
+		}
+		// Obsidian's tags name concepts too when they are a concept's id
+		// ("#raft", "consensus/raft"); other tags are the reader's own.
+		for _, tag := range p.fm.Tags {
+			id := conceptIDOfTag(tag)
+			if _, ok := l.byID["c/"+id]; !ok || slices.Contains(d.Concepts, id) {
+				continue
+			}
+			line, text := fmLine("tags")
+			l.addFact(p, Mentions, "c/"+id, line, text)
 		}
 		for _, r := range d.Related {
 			line, text := fmLine("related")
@@ -142,4 +153,14 @@ func ownerOf(owners map[string]*parsed, mod string) *parsed {
 		p = p[:i]
 	}
 	return nil
+}
+
+// conceptIDOfTag reads a tag as a concept id: without "#", the last part
+// of a nested tag, lower case, spaces as hyphens.
+func conceptIDOfTag(tag string) string {
+	tag = strings.TrimPrefix(strings.TrimSpace(tag), "#")
+	if i := strings.LastIndexByte(tag, '/'); i >= 0 {
+		tag = tag[i+1:]
+	}
+	return strings.ReplaceAll(strings.ToLower(tag), " ", "-")
 }
