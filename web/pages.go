@@ -294,8 +294,10 @@ func (s *Server) conceptData(ctx context.Context, st *site, n *graph.Node) conce
 		key := from.Project
 		row := byProject[key]
 		if row == nil {
-			row = &conceptRow{Project: nodeLink{ID: "p/" + key, Label: key, URL: NodeURL("p/" + key)}}
-			if p, err := st.graph.Node("p/" + key); err == nil {
+			// Articles outside any project (a note at the root) share a
+			// row without a link.
+			row = &conceptRow{Project: nodeLink{Label: "(no project)"}}
+			if p, err := st.graph.Node("p/" + key); key != "" && err == nil {
 				row.Project = link(p)
 			}
 			byProject[key] = row
@@ -308,7 +310,13 @@ func (s *Server) conceptData(ctx context.Context, st *site, n *graph.Node) conce
 	for _, r := range byProject {
 		d.Rows = append(d.Rows, *r)
 	}
-	sort.Slice(d.Rows, func(i, j int) bool { return d.Rows[i].Project.Label < d.Rows[j].Project.Label })
+	sort.Slice(d.Rows, func(i, j int) bool {
+		a, b := d.Rows[i].Project, d.Rows[j].Project
+		if (a.URL == "") != (b.URL == "") {
+			return b.URL == ""
+		}
+		return a.Label < b.Label
+	})
 	v, err := st.graph.View(graph.Query{View: graph.ConceptView, Focus: id})
 	if err == nil {
 		d.MapURL = MapURL(v.Query)

@@ -569,6 +569,7 @@ func TestWriteSite(t *testing.T) {
 		notes[k] = v
 	}
 	notes["x/pic.md"] = &fstest.MapFile{Data: []byte("# Pic\n\n![a picture](<img/p q.png>) about raft\n")}
+	notes["root.md"] = &fstest.MapFile{Data: []byte("# At the root\n\nAlso about raft, in no project.\n")}
 	notes["x/img/p q.png"] = &fstest.MapFile{Data: []byte("\x89PNG")}
 	s, err := New(Config{Load: loadFS(notes), Renderer: &fakeRenderer{}, StaticSite: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
