@@ -25,10 +25,16 @@ type prepared struct {
 type fastCache struct {
 	mu    sync.RWMutex
 	items map[string]*prepared
+	bytes int
 }
 
-// fastMaxItems bounds the cache; past it, it starts again empty.
-const fastMaxItems = 2048
+// fastMaxItems and fastMaxBytes bound the cache; past either, it starts
+// again empty. The bodies are mostly shared with the response cache, but
+// not once that one has been emptied.
+const (
+	fastMaxItems = 2048
+	fastMaxBytes = 64 << 20
+)
 
 func newFastCache() *fastCache { return &fastCache{items: map[string]*prepared{}} }
 
@@ -41,10 +47,14 @@ func (f *fastCache) get(key string) *prepared {
 func (f *fastCache) put(key string, p *prepared) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.items) >= fastMaxItems {
-		f.items = map[string]*prepared{}
+	if len(f.items) >= fastMaxItems || f.bytes+len(p.body) > fastMaxBytes {
+		f.items, f.bytes = map[string]*prepared{}, 0
+	}
+	if old := f.items[key]; old != nil {
+		f.bytes -= len(old.body)
 	}
 	f.items[key] = p
+	f.bytes += len(p.body)
 }
 
 // fastKey names a response by its URL and the encoding the client takes.

@@ -698,3 +698,25 @@ func TestFastPath(t *testing.T) {
 		t.Errorf("a reload still answers the old download: %s", after.Header.Get("ETag"))
 	}
 }
+
+func TestFastCacheBounds(t *testing.T) {
+	f := newFastCache()
+	big := make([]byte, fastMaxBytes/3+1)
+	for i := 0; i < 4; i++ {
+		f.put(strconv.Itoa(i), &prepared{body: big})
+	}
+	// The third put passed the bound and started again: "2" and "3" remain.
+	if f.bytes > fastMaxBytes || len(f.items) != 2 || f.get("3") == nil || f.get("0") != nil {
+		t.Errorf("%d bytes in %d items", f.bytes, len(f.items))
+	}
+	f.put("3", &prepared{body: []byte("x")})
+	if f.bytes != len(big)+1 {
+		t.Errorf("replacing an entry: %d bytes", f.bytes)
+	}
+	for i := 0; i < fastMaxItems+1; i++ {
+		f.put("k"+strconv.Itoa(i), &prepared{})
+	}
+	if len(f.items) > fastMaxItems {
+		t.Errorf("%d items", len(f.items))
+	}
+}
