@@ -70,9 +70,14 @@ func (l *loader) resolveFileLinks(p *parsed) {
 	}
 }
 
-var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true, ".bmp": true, ".ico": true}
-
-func isImage(p string) bool { return imageExts[strings.ToLower(path.Ext(p))] }
+// isImage reports whether a file of the notes is a picture ![[embed]] shows.
+func isImage(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp", ".ico":
+		return true
+	}
+	return false
+}
 
 // resolveWikiAsset finds the file of ![[diagram.png]] as Obsidian does: a
 // path from the note or the vault's root, then a unique file name anywhere.

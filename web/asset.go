@@ -9,13 +9,31 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// assetTypes are the files served under their own type: pictures and
-// PDFs. Anything else an article links to is a download. HTML and other
-// active types are never served as such from the notes.
-var assetTypes = map[string]string{
-	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-	".webp": "image/webp", ".avif": "image/avif", ".bmp": "image/bmp", ".ico": "image/x-icon",
-	".svg": "image/svg+xml", ".pdf": "application/pdf",
+// assetType is the type a file is served under: pictures and PDFs have
+// their own; anything else an article links to is a download ("").
+// HTML and other active types are never served as such from the notes.
+func assetType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".avif":
+		return "image/avif"
+	case ".bmp":
+		return "image/bmp"
+	case ".ico":
+		return "image/x-icon"
+	case ".svg":
+		return "image/svg+xml"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return ""
 }
 
 // assetCSP keeps a file of the notes inert even when opened on its own: an
@@ -35,7 +53,7 @@ func (s *Server) asset(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", assetCSP)
 	h.Set("Cache-Control", "no-cache")
-	if t, ok := assetTypes[strings.ToLower(path.Ext(p))]; ok {
+	if t := assetType(p); t != "" {
 		h.Set("Content-Type", t)
 	} else {
 		h.Set("Content-Type", "application/octet-stream")
