@@ -115,6 +115,7 @@ func (s *Server) keepFast(st *site, r *http.Request, header http.Header, body []
 	st.fast.put(key, &prepared{header: header.Clone(), body: body})
 }
 
+// matchesETag reports whether an If-None-Match header names tag.
 func matchesETag(header, tag string) bool {
 	for _, t := range strings.Split(header, ",") {
 		if strings.TrimSpace(t) == tag {

@@ -88,11 +88,9 @@ func (s *Server) etag(st *site, what string) string {
 func notModified(c *gin.Context, tag string) bool {
 	c.Header("ETag", tag)
 	c.Header("Cache-Control", "no-cache")
-	for _, t := range strings.Split(c.GetHeader("If-None-Match"), ",") {
-		if strings.TrimSpace(t) == tag {
-			c.Status(http.StatusNotModified)
-			return true
-		}
+	if matchesETag(c.GetHeader("If-None-Match"), tag) {
+		c.Status(http.StatusNotModified)
+		return true
 	}
 	return false
 }

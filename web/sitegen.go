@@ -214,12 +214,12 @@ func (g *siteGen) place(raw string) (file, public string, ok bool) {
 		if !safeSegments(seg) {
 			return "", "", false
 		}
-		return path.Join(seg...) + "/index.html", g.base + escapePath(seg) + "/" + frag, true
+		return path.Join(seg...) + "/index.html", g.base + NodeURL(p[1:])[1:] + "/" + frag, true
 	case len(seg) >= 2 && (seg[0] == "static" || seg[0] == "asset"):
 		if !safeSegments(seg) {
 			return "", "", false
 		}
-		public = g.base + escapePath(seg)
+		public = g.base + NodeURL(p[1:])[1:]
 		if u.RawQuery != "" {
 			public += "?" + u.RawQuery // static files carry their version
 		}
@@ -236,14 +236,6 @@ func safeSegments(seg []string) bool {
 		}
 	}
 	return true
-}
-
-func escapePath(seg []string) string {
-	out := make([]string, len(seg))
-	for i, s := range seg {
-		out[i] = url.PathEscape(s)
-	}
-	return strings.Join(out, "/")
 }
 
 // mapKey names the file of a map from its parameters: readable, and unique
