@@ -22,6 +22,10 @@ type DOTOptions struct {
 	// per node in a larger font: for thumbnails, whose page says what they
 	// show (nodes and edges keep their tooltips).
 	Compact bool
+	// Lang is the language of the labels: "zh" draws a node's Chinese
+	// title where it has one. One language a label: a map of two-line
+	// labels shows half as many of them.
+	Lang string
 	// Legend draws a key of the node kinds, and what the view leaves out,
 	// into the picture: for downloads, which stand alone. Pages show it
 	// beside the map instead.
@@ -180,12 +184,13 @@ func minf(a, b float64) float64 {
 // browser reads from the prio-N class to decide which labels to show.
 func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gid, indent string) {
 	st := kindStyle[n.Kind]
-	label := wrap(clip(n.Label, 64), 26)
-	switch {
-	case opt.Compact:
-		label = wrap(clip(n.Label, 44), 24)
-	case n.LabelZh != "" && n.LabelZh != n.Label && n.Kind != Article:
-		label += "\n" + clip(n.LabelZh, 32)
+	name := n.Label
+	if opt.Lang == "zh" && n.LabelZh != "" {
+		name = n.LabelZh
+	}
+	label := wrap(clip(name, 64), 26)
+	if opt.Compact {
+		label = wrap(clip(name, 44), 24)
 	}
 	class := "kind-" + string(n.Kind) + " prio-" + strconv.Itoa(rank)
 	if n.Focus {

@@ -91,6 +91,36 @@
   }
 
   // ---- labels that belong to the screen ----
+  // placeLabels decides which labels to show: each candidate is a screen
+  // box {x1, y1, x2, y2} with its prio (lower first; below 0 the view's
+  // focus, always first), forced (its place among the labels the reader
+  // points at, which come next) and want (false: never shown). Greedily,
+  // in that order, a label is shown unless it would overlap one already
+  // shown. It returns one boolean per candidate, in their order.
+  function placeLabels(cands) {
+    var order = cands.map(function (c, i) { return i; });
+    function rank(c) { return c.prio < 0 ? 0 : c.forced !== undefined ? 1 : 2; }
+    order.sort(function (a, b) {
+      var ca = cands[a], cb = cands[b];
+      var fa = ca.forced !== undefined ? ca.forced : 0, fb = cb.forced !== undefined ? cb.forced : 0;
+      return rank(ca) - rank(cb) || fa - fb || ca.prio - cb.prio || a - b;
+    });
+    var placed = [], shown = cands.map(function () { return false; });
+    order.forEach(function (i) {
+      var a = cands[i];
+      if (!a.want) return;
+      for (var j = 0; j < placed.length; j++) {
+        var b = placed[j];
+        if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) return;
+      }
+      placed.push(a);
+      shown[i] = true;
+    });
+    return shown;
+  }
+  // The browser test checks the placement rules on their own.
+  window.codeatlasPlaceLabels = placeLabels;
+
   // Graphviz draws labels into the picture, so scaling a map to its box
   // shrinks them with it: 3 px on the overview. Labels keeps every label at
   // a readable size on screen whatever the zoom (at least min px; the shapes
@@ -154,33 +184,24 @@
       var s = Math.min(r.width / vb.width, r.height / vb.height);
       return { s: s, x: vb.x, y: vb.y, ox: (r.width - vb.width * s) / 2, oy: (r.height - vb.height * s) / 2 };
     }
-    function overlaps(a, list) {
-      for (var i = 0; i < list.length; i++) {
-        var b = list[i];
-        if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) return true;
-      }
-      return false;
-    }
     // layout places the labels for the current zoom.
     function layout() {
       queued = false;
       var v = scale();
       if (!(v.s > 0)) return;
-      var sorted = items.slice().sort(function (a, b) {
-        var fa = forced[a.id] !== undefined ? forced[a.id] : Infinity, fb = forced[b.id] !== undefined ? forced[b.id] : Infinity;
-        return (a.prio < 0 ? -1 : 0) - (b.prio < 0 ? -1 : 0) || fa - fb || a.prio - b.prio;
-      });
-      var placed = [];
-      sorted.forEach(function (it) {
+      var cands = items.map(function (it) {
         var nat = it.fs * v.s, k = 1;
         if (it.kind !== "edge") k = nat < min ? min / nat : nat > max ? max / nat : 1;
-        var show = it.kind !== "edge" || nat >= min - 1;
         var sx = (it.cx + off.x - v.x) * v.s + v.ox, sy = (it.cy + off.y - v.y) * v.s + v.oy;
         var hw = it.b.w * k * v.s / 2 + pad, hh = it.b.h * k * v.s / 2 + pad;
         var dx = (it.b.x + it.b.w / 2 - it.cx) * k * v.s, dy = (it.b.y + it.b.h / 2 - it.cy) * k * v.s;
-        var r = { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh };
-        if (show && overlaps(r, placed)) show = false;
-        if (show) placed.push(r);
+        it.k = k;
+        return { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh,
+          prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
+      });
+      var shown = placeLabels(cands);
+      items.forEach(function (it, i) {
+        var show = shown[i], k = it.k;
         it.g.classList.toggle("lbl-off", !show);
         it.g.classList.toggle("lbl-big", k > 1.05);
         var tf = k === 1 ? null : "translate(" + it.cx + " " + it.cy + ") scale(" + k.toFixed(3) + ") translate(" + (-it.cx) + " " + (-it.cy) + ")";
