@@ -10,6 +10,54 @@ import (
 	"github.com/codeatlas/codeatlas/extract"
 )
 
+// Format is a way to write a view, named by its file extension: the
+// export command's --format, the /map.<format> download and its file name
+// all use the name.
+type Format string
+
+// The formats. SVG and PNG are drawn from the DOT by a renderer; Write
+// writes the others.
+const (
+	FormatDOT     Format = "dot"
+	FormatSVG     Format = "svg"
+	FormatPNG     Format = "png"
+	FormatJSON    Format = "json"
+	FormatGraphML Format = "graphml"
+	FormatMermaid Format = "mmd"
+)
+
+// Formats lists every format, in the order downloads and help show them.
+var Formats = []Format{FormatSVG, FormatDOT, FormatPNG, FormatJSON, FormatGraphML, FormatMermaid}
+
+// ParseFormat reads a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q (want %s)", s, orList(Formats))
+}
+
+// Drawn reports whether a renderer lays the format out from the DOT.
+func (f Format) Drawn() bool { return f == FormatSVG || f == FormatPNG }
+
+// Write writes the view in a format that needs no renderer; opt.NodeURL
+// links the nodes of every format, the rest of opt is for DOT.
+func (v *View) Write(w io.Writer, f Format, opt DOTOptions) error {
+	switch f {
+	case FormatDOT:
+		return v.WriteDOT(w, opt)
+	case FormatJSON:
+		return v.WriteJSON(w, opt.NodeURL)
+	case FormatGraphML:
+		return v.WriteGraphML(w, opt.NodeURL)
+	case FormatMermaid:
+		return v.WriteMermaid(w, opt.NodeURL)
+	}
+	return fmt.Errorf("graph: format %q is drawn by a renderer from the DOT", f)
+}
+
 // JSONNode and JSONEdge are the JSON export's records.
 type JSONNode struct {
 	ID      string `json:"id"`
