@@ -78,8 +78,10 @@ type Heading struct {
 }
 
 // Diagram is a ```dot block of a document. When Options.DOT is nil its
-// Placeholder stands in the HTML, so a caller can render it later.
+// Placeholder stands in the HTML, so a caller can render it later and put
+// Figure in its place.
 type Diagram struct {
+	Index       int // the diagram's place among the document's, from 0
 	Line        int
 	Source      string
 	Placeholder string

@@ -10,10 +10,10 @@ import (
 
 var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 
-// resolveLinks turns every markdown link and wikilink that points inside the
-// notes into a links fact and rewrites its href to the target's node URL.
-// A link that cannot be resolved is a diagnostic, never silently dropped.
-// resolveFileLinks resolves one file's links; the indexes it reads are
+// resolveFileLinks turns every markdown link and wikilink of one file that
+// points inside the notes into a links fact and rewrites its href to the
+// target's node URL; images become assets. A link that cannot be resolved
+// is a diagnostic, never silently dropped. The indexes it reads are
 // complete and no longer change, so files resolve in parallel.
 func (l *loader) resolveFileLinks(p *parsed) {
 	if p.ast == nil {

@@ -356,10 +356,10 @@ func (l *loader) prepare(p *parsed) {
 	d.Kind = kind
 	switch kind {
 	case KindProject:
-		id := firstNonEmpty(fm.ID, top, name)
+		id := firstNonBlank(fm.ID, top, name)
 		d.ID, d.Project = "p/"+id, id
 	case KindConcept:
-		id := firstNonEmpty(fm.ID, name)
+		id := firstNonBlank(fm.ID, name)
 		d.ID = "c/" + id
 	default:
 		id := strings.TrimSuffix(d.Path, path.Ext(d.Path))
@@ -367,7 +367,7 @@ func (l *loader) prepare(p *parsed) {
 			id = dir
 		}
 		d.ID = "a/" + id
-		d.Project = firstNonEmpty(fm.Project, top)
+		d.Project = firstNonBlank(fm.Project, top)
 		if d.Project == "concepts" {
 			d.Project = ""
 		}
@@ -429,7 +429,8 @@ func clean(l StringList) []string {
 	return out
 }
 
-func firstNonEmpty(s ...string) string {
+// firstNonBlank is the first of s that is not only spaces, trimmed.
+func firstNonBlank(s ...string) string {
 	for _, x := range s {
 		if x = strings.TrimSpace(x); x != "" {
 			return x

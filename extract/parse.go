@@ -1,10 +1,9 @@
 package extract
 
 import (
-	"html"
 	"sort"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -218,7 +217,7 @@ func inlineStart(n ast.Node, src []byte) int {
 func sentence(text string, off int) string {
 	start, end := sentenceBounds(text, off)
 	s := strings.Join(strings.Fields(text[start:end]), " ")
-	return clip(s, 240)
+	return clipBytes(s, 240)
 }
 
 // sentenceBounds finds the sentence of text around off.
@@ -270,20 +269,14 @@ func stopLen(text string, i int) int {
 	return 1
 }
 
-// clip shortens s to at most n bytes on a rune boundary, adding an ellipsis.
-func clip(s string, n int) string {
+// clipBytes shortens s to at most n bytes on a rune boundary, adding an
+// ellipsis: evidence text is bounded in bytes, whatever its script.
+func clipBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !isRuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return strings.TrimRight(s[:n], " ") + "…"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// placeholderFigure is the HTML of a diagram that is rendered later.
-func placeholderFigure(i int, src string) string {
-	return `<figure class="dot" data-diagram="` + strconv.Itoa(i) + `"><pre class="dot-source"><code>` + html.EscapeString(src) + `</code></pre></figure>`
 }
