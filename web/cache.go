@@ -61,10 +61,10 @@ func (s *Server) cachedHTML(st *site, key, name string, data func() (any, error)
 }
 
 // servePage answers a page from the site's cache, building it on a miss.
-// The key is the URL and the reload banner, the only inputs of a page
-// besides the graph.
+// The key is the URL, the reload banner and the static files' version, the
+// only inputs of a page besides the graph.
 func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (any, error)) {
-	key := c.Request.URL.RequestURI() + "\x00" + s.currentProblem()
+	key := c.Request.URL.RequestURI() + "\x00" + s.currentProblem() + "\x00" + s.static.current().version
 	if notModified(c, s.etag(st, "page "+key)) {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 
 var (
 	errNotFound       = errors.New("page not found")
+	errNoFile         = errors.New("no such file")
 	errMethod         = errors.New("method not allowed: the explorer answers GET and HEAD")
 	errPNGUnsupported = errors.New("PNG export needs Graphviz's dot installed on the server")
 	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters", graph.ErrBadQuery)
@@ -29,7 +30,7 @@ type errorData struct {
 // status is the one place errors become HTTP statuses.
 func status(err error) int {
 	switch {
-	case errors.Is(err, graph.ErrUnknownNode), errors.Is(err, errNotFound), errors.Is(err, graph.ErrNoPath):
+	case errors.Is(err, graph.ErrUnknownNode), errors.Is(err, errNotFound), errors.Is(err, errNoFile), errors.Is(err, graph.ErrNoPath):
 		return http.StatusNotFound
 	case errors.Is(err, graph.ErrBadQuery), errors.Is(err, render.ErrUnsupported), errors.Is(err, errPNGUnsupported):
 		return http.StatusBadRequest

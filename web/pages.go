@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -98,7 +99,7 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 	d.Crumbs = crumbs(st.graph, id)
 	d.Concepts = relatedNodes(st.graph, id, graph.Concept)
 	if u := n.Doc.Upstream; repoRE.MatchString(u.Repo) {
-		ref := firstNonEmpty(u.Commit, u.Ref)
+		ref := cmp.Or(u.Commit, u.Ref)
 		d.RepoURL = "https://github.com/" + u.Repo
 		for _, p := range u.Paths {
 			d.Upstream = append(d.Upstream, upstreamLink{Path: p, URL: d.RepoURL + "/blob/" + ref + "/" + strings.TrimLeft(p, "/")})
@@ -134,30 +135,15 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 	return d
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
 // articleHTML fills the article's diagram placeholders with SVG. A diagram
 // that fails to render keeps its source, with the reason.
 func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.HTML {
 	html := d.HTML
-	for i, dg := range d.Diagrams {
+	for _, dg := range d.Diagrams {
 		rctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 		svg, err := s.cfg.Renderer.Render(rctx, []byte(dg.Source), "dot", "svg")
 		cancel()
-		var repl string
-		if err != nil {
-			repl = strings.Replace(dg.Placeholder, "</figure>", "<figcaption class=\"dot-error\">"+template.HTMLEscapeString(err.Error())+"</figcaption></figure>", 1)
-		} else {
-			repl = fmt.Sprintf(`<figure class="dot" data-diagram="%d">%s</figure>`, i, svg)
-		}
-		html = strings.Replace(html, dg.Placeholder, repl, 1)
+		html = strings.Replace(html, dg.Placeholder, dg.Figure(svg, err), 1)
 	}
 	// The HTML comes from goldmark with raw HTML escaped, the SVG from the
 	// renderer with unsafe links removed, the code from chroma's escaper.

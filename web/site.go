@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/codeatlas/codeatlas/extract"
 	"github.com/codeatlas/codeatlas/graph"
@@ -70,46 +71,17 @@ func NodeURL(id string) string {
 // links to (extract.Corpus.Assets).
 func AssetURL(path string) string { return "/asset" + NodeURL(path) }
 
-// MapURL is the map page of a query; ExportURL the same view in a format.
+// MapURL is the map page of a query.
 func MapURL(q graph.Query) string { return "/map" + queryString(q) }
 
-// ExportURL is the URL of the view of q in the format with extension ext.
-func ExportURL(q graph.Query, ext string) string { return "/map." + ext + queryString(q) }
+// ExportURL is the URL of the view of q in format f.
+func ExportURL(q graph.Query, f graph.Format) string { return "/map." + string(f) + queryString(q) }
 
 func queryString(q graph.Query) string {
-	v := url.Values{}
-	if q.View != "" && q.View != graph.Overview {
-		v.Set("view", string(q.View))
+	if v := q.Values(); len(v) > 0 {
+		return "?" + v.Encode()
 	}
-	if q.Focus != "" {
-		v.Set("focus", q.Focus)
-	}
-	if q.Depth > 1 {
-		v.Set("depth", fmt.Sprint(q.Depth))
-	}
-	if len(q.Kinds) > 0 {
-		ks := make([]string, len(q.Kinds))
-		for i, k := range q.Kinds {
-			ks[i] = string(k)
-		}
-		v.Set("kinds", strings.Join(ks, ","))
-	}
-	if q.From != "" {
-		v.Set("from", q.From)
-	}
-	if q.To != "" {
-		v.Set("to", q.To)
-	}
-	if q.Layout != "" {
-		v.Set("layout", q.Layout)
-	}
-	if q.Budget != 0 && q.Budget != graph.DefaultBudget {
-		v.Set("budget", fmt.Sprint(q.Budget))
-	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
+	return ""
 }
 
 // hit is one search result.
@@ -212,17 +184,15 @@ func around(text string, i, n int) string {
 	if end > len(text) {
 		end = len(text)
 	}
-	for start > 0 && !isRuneStart(text[start]) {
+	for start > 0 && !utf8.RuneStart(text[start]) {
 		start--
 	}
-	for end < len(text) && !isRuneStart(text[end]) {
+	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end++
 	}
 	s := strings.Join(strings.Fields(text[start:end]), " ")
 	return strings.TrimFunc(s, unicode.IsPunct)
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // suggestions are the nodes closest to an unknown id, for 404 pages: the
 // id's last part as a search, then shorter and shorter prefixes of it

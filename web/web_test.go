@@ -93,8 +93,8 @@ func mustServer(t *testing.T, load LoadFunc, r Renderer) *Server {
 
 // loadFS is the LoadFunc of a notes folder.
 func loadFS(fsys fs.FS) LoadFunc {
-	return func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-		c, err := extract.Load(fsys, extract.Options{DOT: dot, NodeURL: NodeURL, AssetURL: AssetURL})
+	return func() (*extract.Corpus, *graph.Graph, error) {
+		c, err := extract.Load(fsys, extract.Options{NodeURL: NodeURL, AssetURL: AssetURL})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -299,11 +299,11 @@ func TestReloadKeepsLastGood(t *testing.T) {
 	fail := false
 	gin.SetMode(gin.TestMode)
 	load := loadFS(hostile)
-	s := mustServer(t, func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+	s := mustServer(t, func() (*extract.Corpus, *graph.Graph, error) {
 		if fail {
 			return nil, nil, errors.New("notes folder vanished")
 		}
-		return load(dot)
+		return load()
 	}, &fakeRenderer{})
 	h := s.Handler()
 	for i := 0; i < 2; i++ { // the second answer is a replay

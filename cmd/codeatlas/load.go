@@ -6,9 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/content"
@@ -26,6 +26,11 @@ func contentFS(dir string) (fs.FS, error) {
 	if dir == "" {
 		return content.FS(), nil
 	}
+	return dirFS(dir)
+}
+
+// dirFS is the folder dir, which must exist.
+func dirFS(dir string) (fs.FS, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -62,14 +67,11 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 // explorer rendering through worker processes; cfg sets the rest. Close
 // the returned pool when done.
 func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error) {
-	gin.SetMode(gin.ReleaseMode)
 	pool, err := newPool()
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Load = func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-		return load(dir, dot)
-	}
+	cfg.Load = func() (*extract.Corpus, *graph.Graph, error) { return load(dir, nil) }
 	cfg.Renderer = pool
 	srv, err := web.New(cfg)
 	if err != nil {
@@ -79,8 +81,16 @@ func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error)
 	return srv, pool, nil
 }
 
-// newPool starts renders in worker processes of this same binary.
+// newPool starts renders in worker processes of this same binary. graph
+// owns the list of layouts a query may ask for, and render keeps its own
+// allowlist in the worker: they are checked against each other here, where
+// the two meet.
 func newPool() (*render.Pool, error) {
+	for _, l := range graph.Layouts {
+		if !slices.Contains(render.Layouts, l) {
+			return nil, fmt.Errorf("queries offer the layout %q, which the renderer refuses", l)
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err

@@ -94,7 +94,7 @@ func TestExportFormats(t *testing.T) {
 		{"dot", []string{"--view", "ego", "--focus", "c/raft", "--depth", "2", "--format", "dot"}, `digraph "map"`},
 		{"json", []string{"--view", "project", "--focus", "p/consul", "--format", "json"}, `"nodes": [`},
 		{"graphml", []string{"--format", "graphml"}, "<graphml"},
-		{"mermaid", []string{"--from", "a/grpc/server", "--to", "c/consensus", "--format", "mermaid"}, "flowchart LR"},
+		{"mmd", []string{"--from", "a/grpc/server", "--to", "c/consensus", "--format", "mmd"}, "flowchart LR"},
 		{"svg", []string{"--view", "concept", "--focus", "c/raft", "--format", "svg"}, "<svg"},
 	}
 	for _, tt := range tests {
