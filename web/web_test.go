@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -334,7 +335,7 @@ func TestWatchReloads(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := s.events.subscribe()
-	if err := s.Watch(ctx, dir, 20_000_000); err != nil {
+	if err := s.Watch(ctx, dir, 20*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	// Save the way editors do: write a temporary file, rename it over.
@@ -344,8 +345,13 @@ func TestWatchReloads(t *testing.T) {
 	if err := os.Rename(dir+"/.a.md.tmp", dir+"/a.md"); err != nil {
 		t.Fatal(err)
 	}
-	if ev := <-events; ev != "reload" {
-		t.Fatalf("event %q", ev)
+	select {
+	case ev := <-events:
+		if ev != "reload" {
+			t.Fatalf("event %q", ev)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reload within 10 s of renaming a note over another: the watcher missed it")
 	}
 	if n, _ := s.site.Load().graph.Node("a/a"); n == nil || n.Label != "Second title" {
 		t.Errorf("graph not reloaded: %+v", n)
