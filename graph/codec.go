@@ -54,7 +54,9 @@ func (q Query) Values() url.Values {
 			v.Set(name, s)
 		}
 	}
-	if q.View != Overview {
+	// The view is left out only when a reader would take the overview
+	// anyway: with a focus it would take the ego view.
+	if q.View != "" && (q.View != Overview || impliedView(q) != Overview) {
 		set("view", string(q.View))
 	}
 	set("focus", q.Focus)

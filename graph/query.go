@@ -45,12 +45,7 @@ type Query struct {
 // Errors wrap ErrBadQuery.
 func (q Query) Normalize() (Query, error) {
 	if q.View == "" {
-		q.View = Overview
-		if q.From != "" || q.To != "" {
-			q.View = PathView
-		} else if q.Focus != "" {
-			q.View = Ego
-		}
+		q.View = impliedView(q)
 	}
 	spec, ok := viewOf(q.View)
 	if !ok {
@@ -89,6 +84,18 @@ func (q Query) Normalize() (Query, error) {
 		q.Kinds = nil
 	}
 	return q, nil
+}
+
+// impliedView is the view of a query that names none: the path between
+// From and To, the neighbourhood of Focus, or the overview.
+func impliedView(q Query) ViewKind {
+	switch {
+	case q.From != "" || q.To != "":
+		return PathView
+	case q.Focus != "":
+		return Ego
+	}
+	return Overview
 }
 
 // orList spells a list for an error message: "a, b or c".
