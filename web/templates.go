@@ -20,6 +20,9 @@ func (s *Server) parseTemplates() (*template.Template, error) {
 		},
 		"pathURL": func(from, to string) string { return MapURL(graph.Query{View: graph.PathView, From: from, To: to}) },
 		"add":     func(a, b int) int { return a + b },
+		"conceptsURL": func() string {
+			return MapURL(graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Project, graph.Concept}})
+		},
 	}
 	return template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
 }
