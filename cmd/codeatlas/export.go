@@ -130,7 +130,7 @@ func newExport() *cobra.Command {
 }
 
 func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format) error {
-	opt := graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL}
+	opt := graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL, Legend: true}
 	if !f.Drawn() {
 		return v.Write(w, f, opt)
 	}
