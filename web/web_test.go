@@ -850,3 +850,14 @@ func TestServe(t *testing.T) {
 		t.Error("Serve on a closed listener returned nil")
 	}
 }
+
+// TestDiagramError: an article diagram that does not render keeps its
+// source with the reason, in the markup extract writes for it.
+func TestDiagramError(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{err: errors.New("syntax error near <script>")})
+	body := get(t, h, "/a/x/evil").Body.String()
+	want := `<figure class="dot dot-error" data-diagram="0"><pre class="dot-source"><code>`
+	if !strings.Contains(body, want) || !strings.Contains(body, `<figcaption>syntax error near &lt;script&gt;</figcaption></figure>`) {
+		t.Errorf("the failed diagram is not a figure.dot-error with its source and reason:\n%s", body)
+	}
+}
