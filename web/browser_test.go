@@ -281,27 +281,24 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("labels wider than their nodes: %q (%v)", spill, err)
 	}
 
-	// Search on a map centres a node of the map and focuses it; a node
-	// that is not on the map opens the map around it.
+	// Picking a suggestion opens its page, on a map page too; a node of
+	// the map can be shown on it with the suggestion's second action.
 	b.suggest("search etcd on the overview", "etcd")
-	b.step("pick etcd", "the pick", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('#suggest li')).find(li => li.textContent.includes('etcd')).dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
+	b.step("show etcd on the map", "the pick", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('#suggest li')).find(li => li.textContent.includes('etcd')).querySelector('button.on-map').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
 	focused, err := eval[string](b, `(document.activeElement.closest('g.node') || {}).id || ''`)
 	if err != nil || focused != "map-p/etcd" {
-		t.Errorf("picked etcd on the overview, focus is on %q (%v)", focused, err)
+		t.Errorf("showed etcd on the overview, focus is on %q (%v)", focused, err)
 	}
-	if l := b.where(); strings.Contains(l, "focus=") {
-		t.Errorf("picking a node on the map navigated to %s", l)
+	if l := b.where(); strings.Contains(l, "/p/etcd") {
+		t.Errorf("showing a node on the map navigated to %s", l)
 	}
 	b.step("clear the search", "the input event", chromedp.Evaluate[chromedp.Void](`(q => { q.value = ''; q.dispatchEvent(new Event('input')); })(document.querySelector('#q'))`))
 	b.suggest("search an article", "Raft in etcd")
 	if got := b.text("#suggest li"); !strings.HasPrefix(got, "Raft in etcd") {
 		t.Fatalf("first suggestion for an article's title: %q", got)
 	}
-	b.step("pick the article", "the pick", chromedp.Evaluate[chromedp.Void](`document.querySelector('#suggest li').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
-	b.waitURL("pick the article", func(u string) bool {
-		return strings.Contains(u, "view=ego") && strings.Contains(u, "focus=a%2Fetcd%2Fraft")
-	}, "the map around the article")
-	b.step("pick the article", "its node on the map", chromedp.WaitVisible(chromedp.CSS(`[id="map-a/etcd/raft"]`)))
+	b.follow("pick the article", chromedp.Evaluate[chromedp.Void](`document.querySelector('#suggest li').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`),
+		"/a/etcd/raft", ".doc .body")
 	b.open("back to the overview again", ts.URL+"/", `[id="map-c/raft"]`)
 
 	// Hovering a node highlights its neighbours.
