@@ -73,12 +73,15 @@ func (l *loader) importFacts(p *parsed) []Fact {
 			}
 		}
 	}
-	for _, b := range p.blocks {
+	for i := range p.blocks {
+		b := &p.blocks[i]
 		if !mayHaveImport(b.text) {
 			continue
 		}
 		for _, m := range importRE.FindAllStringSubmatchIndex(b.text, -1) {
-			add(ModuleRoot(b.text[m[2]:m[3]]), p.line(b.srcOffset(m[2])), sentence(b.text, m[2]))
+			if mod := ModuleRoot(b.text[m[2]:m[3]]); mod != "" && seen[mod] < maxEvidence {
+				add(mod, p.line(b.srcOffset(m[2])), b.sentenceOf(m[2]))
+			}
 		}
 	}
 	return facts

@@ -61,6 +61,9 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = 4 << 20
 	}
+	if opts.MaxLinks <= 0 {
+		opts.MaxLinks = 10000
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
