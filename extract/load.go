@@ -8,6 +8,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -177,12 +178,24 @@ func skipDir(name string) bool {
 // diagnostics; each file is checked before it is parsed.
 func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+		if err != nil && utf8.ValidString(p) {
 			if p == root {
 				return err
 			}
 			l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
 			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !utf8.ValidString(p) {
+			// io/fs names files in UTF-8 and cannot open this one.
+			what := "file"
+			if d.IsDir() {
+				what = "folder"
+			}
+			l.diags.errorf(escapeName(p), 0, "skipped: the %s name is not valid UTF-8 (shown with \\x escapes); rename it to read it", what)
+			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
@@ -193,16 +206,8 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			fi, err := fs.Stat(fsys, p)
-			if err != nil {
-				l.diags.errorf(p, 0, "unreadable symlink (a loop or a missing target): %v", unwrapPath(err))
-				return nil
-			}
-			if fi.IsDir() {
-				l.diags.warnf(p, 0, "symlinked folder not followed")
-				return nil
-			}
+		if d.Type()&fs.ModeSymlink != 0 && !l.checkSymlink(fsys, p) {
+			return nil
 		}
 		if !strings.EqualFold(path.Ext(p), ".md") {
 			if !bundled {
@@ -225,6 +230,13 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 		l.files = append(l.files, &parsed{doc: &Document{Path: p, Bundled: bundled}, src: src})
 		return nil
 	})
+}
+
+// escapeName shows a file name that is not UTF-8 with its odd bytes as
+// \xNN, the rest as it is.
+func escapeName(p string) string {
+	q := strconv.Quote(p)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 func tocRank(p string) int {
@@ -375,8 +387,13 @@ func (l *loader) prepare(p *parsed) {
 			d.Project = ""
 		}
 	}
-	if name := d.ID[2:]; name == "" || strings.ContainsAny(name, "\"<>\\") || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(name, "/")) {
-		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q", d.ID)
+	if why := idProblem(d.ID[2:], d.Kind == KindArticle || d.Kind == KindSection); why != "" {
+		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q: %s; the page is left out", d.ID, why)
+		p.invalid = true
+	}
+	if why := idProblem(d.Project, false); d.Project != "" && d.Kind != KindProject && why != "" {
+		ds.errorf(d.Path, keyLine(yml, "project"), "invalid project %q: %s; the page belongs to no project", d.Project, why)
+		d.Project = ""
 	}
 	d.Title = strings.TrimSpace(fm.Title)
 	if d.Title == "" {
@@ -476,6 +493,9 @@ func (l *loader) identify() {
 	kept := l.files[:0]
 	for _, p := range l.files {
 		l.diags.list = append(l.diags.list, p.diags...)
+		if p.invalid {
+			continue
+		}
 		if first, dup := l.byID[p.doc.ID]; dup {
 			if !p.doc.Bundled {
 				l.diags.errorf(p.doc.Path, keyLine(p.yml, "id"), "duplicate id %s: %s has it already", p.doc.ID, first.doc.Path)
@@ -496,10 +516,15 @@ func (l *loader) identify() {
 		l.byTitle[t] = append(l.byTitle[t], p)
 	}
 	l.files = kept
+	folds := idFolds{}
+	for _, p := range l.files {
+		folds.collides(l, p, p.doc.ID, keyLine(p.yml, "id"))
+	}
 	var implicit []*parsed
 	for _, p := range l.files {
 		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
 			if _, ok := l.byID["p/"+pr]; !ok {
+				folds.collides(l, p, "p/"+pr, keyLine(p.yml, "project"))
 				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr}, lines: []int{0}, implicit: true}
 				l.byID[ip.doc.ID] = ip
 				implicit = append(implicit, ip)

@@ -61,6 +61,7 @@ type parsed struct {
 	fm       frontMatter
 	yml      []byte
 	implicit bool // a project page made up for a folder or a project id
+	invalid  bool // its id cannot be a URL path: reported, and left out
 	diags    []Diagnostic
 	later    []Diagnostic // from parallel phases, merged in corpus()
 	facts    []Fact       // likewise
