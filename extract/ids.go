@@ -11,12 +11,19 @@ import (
 // they are checked where they are made, so that nothing `check` accepts
 // can make a page that cannot be written.
 
+// MaxIDBytes caps the length of a node id's name: a server may refuse
+// longer URLs.
+const MaxIDBytes = 512
+
 // idProblem says what is wrong with the name of a node id (what follows
 // "a/", "p/" or "c/"), or "" when nothing is. Only articles and sections
 // have slashes in their names.
 func idProblem(name string, slashes bool) string {
 	if name == "" {
 		return "it is empty"
+	}
+	if len(name) > MaxIDBytes {
+		return fmt.Sprintf("it is %d bytes long, over the limit of %d", len(name), MaxIDBytes)
 	}
 	if !slashes && strings.Contains(name, "/") {
 		return "it contains /"

@@ -34,8 +34,11 @@ func ModuleRoot(p string) string {
 	if len(segs) > n && majorRE.MatchString(segs[n]) {
 		n++
 	}
-	root := strings.Join(segs[:n], "/")
-	return strings.TrimSuffix(root, ".git")
+	root := strings.TrimSuffix(strings.Join(segs[:n], "/"), ".git")
+	if len(root) > MaxIDBytes {
+		return "" // no module path is this long; its page could not be served
+	}
+	return root
 }
 
 // importHints are substrings every match of importRE contains; text

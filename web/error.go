@@ -16,7 +16,7 @@ var (
 	errNotFound       = errors.New("page not found")
 	errMethod         = errors.New("method not allowed: the explorer answers GET and HEAD")
 	errPNGUnsupported = errors.New("PNG export needs Graphviz's dot installed on the server")
-	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters", graph.ErrBadQuery)
+	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters or %d words", graph.ErrBadQuery, maxSearchTerms)
 )
 
 type errorData struct {
@@ -35,6 +35,8 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed
+	case errors.Is(err, errURITooLong):
+		return http.StatusRequestURITooLong
 	case errors.Is(err, render.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, render.ErrTimeout):
@@ -70,7 +72,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		if f := c.Query("focus"); f != "" {
 			id = f
 		}
-		d.Suggestions = st.suggestions(id)
+		d.Suggestions = st.suggestions(c.Request.Context(), id)
 	}
 	s.html(c, code, "error.html", d)
 	c.Abort()
