@@ -56,6 +56,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if code == http.StatusServiceUnavailable {
 		c.Header("Retry-After", "5")
 	}
+	c.Writer.Header().Del("Content-Disposition") // set for the download that failed
 	msg := err.Error()
 	if code == http.StatusInternalServerError {
 		msg = "internal error"

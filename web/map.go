@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -201,64 +202,84 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 		if notModified(c, s.etag(st, key)) {
 			return
 		}
-		if b, ok := st.cache.get(key); ok {
-			s.sendExport(c, st, key, f, q, b)
+		if f.ext == "svg" || f.ext == "png" {
+			s.renderExport(c, st, key, f, q)
 			return
 		}
-		v, err := st.graph.View(q)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		var buf bytes.Buffer
-		switch f.ext {
-		case "dot":
-			_ = v.WriteDOT(&buf, dotOptions("map"))
-		case "json":
-			_ = v.WriteJSON(&buf, NodeURL)
-		case "graphml":
-			_ = v.WriteGraphML(&buf, NodeURL)
-		case "mmd":
-			_ = v.WriteMermaid(&buf, NodeURL)
-		default:
-			ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
-			defer cancel()
-			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map"), v.Query.Layout, f.ext)
+		exportHeaders(c, f, q)
+		b := s.download(c, st, key, f.contentType, func(w io.Writer) error {
+			v, err := st.graph.View(q)
 			if err != nil {
-				s.fail(c, err)
-				return
+				return err
 			}
-			buf.Write(b)
+			switch f.ext {
+			case "dot":
+				return v.WriteDOT(w, dotOptions("map"))
+			case "json":
+				return v.WriteJSON(w, NodeURL)
+			case "graphml":
+				return v.WriteGraphML(w, NodeURL)
+			default:
+				return v.WriteMermaid(w, NodeURL)
+			}
+		})
+		if b != nil {
+			s.sendExport(c, st, key, f, q, b)
 		}
-		st.cache.put(key, buf.Bytes())
-		s.sendExport(c, st, key, f, q, buf.Bytes())
+	}
+}
+
+// renderExport answers a picture of a view, rendered through the
+// renderer's cache.
+func (s *Server) renderExport(c *gin.Context, st *site, key string, f exportFormat, q graph.Query) {
+	if b, ok := st.cache.get(key); ok {
+		s.sendExport(c, st, key, f, q, b)
+		return
+	}
+	v, err := st.graph.View(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+	defer cancel()
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map"), v.Query.Layout, f.ext)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st.cache.put(key, b)
+	s.sendExport(c, st, key, f, q, b)
+}
+
+// exportHeaders names the file of a download asked for with ?download=1.
+func exportHeaders(c *gin.Context, f exportFormat, q graph.Query) {
+	if c.Query("download") != "" {
+		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
 	}
 }
 
 func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat, q graph.Query, b []byte) {
-	if c.Query("download") != "" {
-		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
-	}
+	exportHeaders(c, f, q)
 	sent := sendCached(c, st.cache, key, f.contentType, b)
 	s.keepFast(st, c.Request, c.Writer.Header(), sent)
 }
 
+// graphJSON is the whole graph, built once per site version.
 func (s *Server) graphJSON(c *gin.Context) {
 	st := s.site.Load()
 	if notModified(c, s.etag(st, "graph.json")) {
 		return
 	}
-	v, err := st.graph.View(graph.Query{View: graph.Full})
-	if err != nil {
-		s.fail(c, err)
-		return
+	const ctype = "application/json; charset=utf-8"
+	b := s.download(c, st, "graph.json", ctype, func(w io.Writer) error {
+		v, err := st.graph.View(graph.Query{View: graph.Full})
+		if err != nil {
+			return err
+		}
+		return v.WriteJSON(w, NodeURL)
+	})
+	if b != nil {
+		sendCached(c, st.cache, "graph.json", ctype, b)
 	}
-	b, ok := st.cache.get("graph.json")
-	if !ok {
-		var buf bytes.Buffer
-		_ = v.WriteJSON(&buf, NodeURL)
-		b = buf.Bytes()
-		st.cache.put("graph.json", b)
-	}
-	sendCached(c, st.cache, "graph.json", "application/json; charset=utf-8", b)
 }

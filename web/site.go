@@ -25,6 +25,7 @@ type site struct {
 	entries []searchEntry // sorted by id
 	prefix  []prefixEntry // the suggestion index, sorted by term
 	cache   *respCache
+	exports *exportStore
 }
 
 type searchEntry struct {
@@ -43,6 +44,7 @@ func newSite(c *extract.Corpus, g *graph.Graph) *site {
 		fmt.Fprintf(h, "%s %s %s %s:%d\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line)
 	}
 	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now(), cache: newRespCache(64 << 20), fast: newFastCache()}
+	st.exports = newExportStore(st.cache.entryLimit())
 	for _, n := range g.Nodes() {
 		e := searchEntry{node: n, terms: []string{strings.ToLower(n.Label), strings.ToLower(n.ID)}}
 		if n.LabelZh != "" {
