@@ -50,13 +50,14 @@ func parseQuery(c *gin.Context) (graph.Query, error) {
 const localMapID = "local"
 
 // dotOptions links nodes to their pages and stubs to their narrower maps.
-func dotOptions(gid string) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID}
+// A download carries its legend; a page shows it beside the map.
+func dotOptions(gid string, download bool) graph.DOTOptions {
+	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID, Legend: download}
 }
 
-func viewDOT(v *graph.View, gid string) []byte {
+func viewDOT(v *graph.View, gid string, download bool) []byte {
 	var buf bytes.Buffer
-	_ = v.WriteDOT(&buf, dotOptions(gid))
+	_ = v.WriteDOT(&buf, dotOptions(gid, download))
 	return buf.Bytes()
 }
 
@@ -72,7 +73,7 @@ func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, e
 func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
-	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid), v.Query.Layout, "svg")
+	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid, false), v.Query.Layout, "svg")
 }
 
 // etag is a weak validator of (server process, graph version, what). The
@@ -214,7 +215,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			}
 			switch f.ext {
 			case "dot":
-				return v.WriteDOT(w, dotOptions("map"))
+				return v.WriteDOT(w, dotOptions("map", true))
 			case "json":
 				return v.WriteJSON(w, NodeURL)
 			case "graphml":
@@ -243,7 +244,7 @@ func (s *Server) renderExport(c *gin.Context, st *site, key string, f exportForm
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
-	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map"), v.Query.Layout, f.ext)
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, f.ext)
 	if err != nil {
 		s.fail(c, err)
 		return
