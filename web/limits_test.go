@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/codeatlas/codeatlas/bench/gencorpus"
 	"github.com/codeatlas/codeatlas/extract"
@@ -139,5 +140,43 @@ func BenchmarkNotFound(b *testing.B) {
 				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", u, nil))
 			}
 		})
+	}
+}
+
+// TestReadingOrder: a project page lists its articles in the order of the
+// table of contents, and the ranks found walking the chain once are the
+// steps from its start, as a walk back from each node counts them.
+func TestReadingOrder(t *testing.T) {
+	notes := fstest.MapFS{
+		"SUMMARY.md": {Data: []byte("- [P](p/index.md)\n  - [Zed](p/z.md)\n  - [Mid](p/m.md)\n    - [Sub](p/m/s.md)\n  - [Aye](p/a.md)\n")},
+		"p/index.md": {Data: []byte("# P\n")}, "p/z.md": {Data: []byte("# Zed\n")}, "p/m.md": {Data: []byte("# Mid\n")},
+		"p/m/s.md": {Data: []byte("# Sub\n")}, "p/a.md": {Data: []byte("# Aye\n")},
+	}
+	_, h := newTestServer(t, notes, &fakeRenderer{})
+	body := get(t, h, "/p/p").Body.String()
+	z, m, a := strings.Index(body, `href="/a/p/z"`), strings.Index(body, `href="/a/p/m"`), strings.Index(body, `href="/a/p/a"`)
+	if z < 0 || !(z < m && m < a) {
+		t.Errorf("project page order: z %d, m %d, a %d", z, m, a)
+	}
+	st := bigSite(t, 300)
+	ranks := tocRanks{g: st.graph, rank: map[string]int{}}
+	for _, n := range st.graph.Nodes() {
+		want, cur := 0, n.ID
+		for {
+			prev := ""
+			for _, e := range st.graph.In(cur) {
+				if e.Has(extract.Next) {
+					prev = e.From
+				}
+			}
+			if prev == "" {
+				break
+			}
+			want++
+			cur = prev
+		}
+		if got := ranks.of(n.ID); got != want {
+			t.Fatalf("rank of %s: %d, want %d", n.ID, got, want)
+		}
 	}
 }
