@@ -194,6 +194,10 @@ type Options struct {
 	AssetURL func(path string) string
 	// MaxFileSize skips larger files with a warning. Default 4 MB.
 	MaxFileSize int64
+	// MaxLinks is the number of links and images of one note that are
+	// resolved into facts; past it a warning says the rest were not.
+	// Default 10,000.
+	MaxLinks int
 	// Workers parses this many files at once. Default GOMAXPROCS.
 	Workers int
 }

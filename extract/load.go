@@ -8,6 +8,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -65,6 +66,9 @@ var specialFiles = map[string]bool{"SUMMARY.md": true, "_sidebar.md": true, "_na
 func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = 4 << 20
+	}
+	if opts.MaxLinks <= 0 {
+		opts.MaxLinks = 10000
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
@@ -191,12 +195,24 @@ func skipDir(name string) bool {
 // diagnostics; each file is checked before it is parsed.
 func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+		if err != nil && utf8.ValidString(p) {
 			if p == root {
 				return err
 			}
 			l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
 			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !utf8.ValidString(p) {
+			// io/fs names files in UTF-8 and cannot open this one.
+			what := "file"
+			if d.IsDir() {
+				what = "folder"
+			}
+			l.diags.errorf(escapeName(p), 0, "skipped: the %s name is not valid UTF-8 (shown with \\x escapes); rename it to read it", what)
+			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
@@ -207,16 +223,8 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			fi, err := fs.Stat(fsys, p)
-			if err != nil {
-				l.diags.errorf(p, 0, "unreadable symlink (a loop or a missing target): %v", unwrapPath(err))
-				return nil
-			}
-			if fi.IsDir() {
-				l.diags.warnf(p, 0, "symlinked folder not followed")
-				return nil
-			}
+		if d.Type()&fs.ModeSymlink != 0 && !l.checkSymlink(fsys, p) {
+			return nil
 		}
 		if !strings.EqualFold(path.Ext(p), ".md") {
 			if !bundled {
@@ -239,6 +247,13 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 		l.files = append(l.files, &parsed{doc: &Document{Path: p, Bundled: bundled}, src: src})
 		return nil
 	})
+}
+
+// escapeName shows a file name that is not UTF-8 with its odd bytes as
+// \xNN, the rest as it is.
+func escapeName(p string) string {
+	q := strconv.Quote(p)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 func tocRank(p string) int {
@@ -398,8 +413,13 @@ func (l *loader) prepare(p *parsed) {
 			d.Project = ""
 		}
 	}
-	if name := d.ID[2:]; name == "" || strings.ContainsAny(name, "\"<>\\") || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(name, "/")) {
-		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q", d.ID)
+	if why := idProblem(d.ID[2:], d.Kind == KindArticle || d.Kind == KindSection); why != "" {
+		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q: %s; the page is left out", d.ID, why)
+		p.invalid = true
+	}
+	if why := idProblem(d.Project, false); d.Project != "" && d.Kind != KindProject && why != "" {
+		ds.errorf(d.Path, keyLine(yml, "project"), "invalid project %q: %s; the page belongs to no project", d.Project, why)
+		d.Project = ""
 	}
 	d.Title = strings.TrimSpace(fm.Title)
 	if d.Title == "" {
@@ -538,6 +558,9 @@ func (l *loader) identify() {
 	}
 	for _, p := range l.files {
 		l.diags.list = append(l.diags.list, p.diags...)
+		if p.invalid {
+			continue
+		}
 		if p.lang != "" {
 			trans = append(trans, p)
 			continue
@@ -549,10 +572,15 @@ func (l *loader) identify() {
 		index(p)
 	}
 	l.files = kept
+	folds := idFolds{}
+	for _, p := range l.files {
+		folds.collides(l, p, p.doc.ID, keyLine(p.yml, "id"))
+	}
 	var implicit []*parsed
 	for _, p := range l.files {
 		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
 			if _, ok := l.byID["p/"+pr]; !ok {
+				folds.collides(l, p, "p/"+pr, keyLine(p.yml, "project"))
 				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr, Lang: l.lang}, lines: []int{0}, implicit: true}
 				l.byID[ip.doc.ID] = ip
 				implicit = append(implicit, ip)

@@ -533,3 +533,33 @@ func FuzzQueryValues(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteJSONStreams: WriteJSON, which writes element by element, gives
+// the bytes json.Encoder gives for the whole view.
+func TestWriteJSONStreams(t *testing.T) {
+	_, g := mustLoad(t)
+	url := func(id string) string { return "/" + id + "?a=<b>&c" }
+	views := map[string]*graph.View{"empty": {}}
+	for _, q := range []graph.Query{{View: graph.Full}, {View: graph.ConceptView, Focus: "c/raft"}, {View: graph.Overview}} {
+		v, err := g.View(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		views[string(q.View)] = v
+	}
+	views["untitled"] = &graph.View{Nodes: views["concept"].Nodes}
+	for name, v := range views {
+		var got, want bytes.Buffer
+		if err := v.WriteJSON(&got, url); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v.JSON(url)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: WriteJSON differs from json.Encoder:\n%s\nwant:\n%s", name, got.String(), want.String())
+		}
+	}
+}

@@ -28,10 +28,13 @@ func (c *respCache) get(key string) ([]byte, bool) {
 	return b, ok
 }
 
+// entryLimit is the largest body the cache keeps.
+func (c *respCache) entryLimit() int { return c.max / 4 }
+
 func (c *respCache) put(key string, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(b) > c.max/4 {
+	if len(b) > c.entryLimit() {
 		return
 	}
 	if c.size+len(b) > c.max {

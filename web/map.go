@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"html/template"
+	"io"
 	"net/http"
 	"strings"
 
@@ -197,58 +198,75 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 		if notModified(c, s.etag(st, key)) {
 			return
 		}
-		if b, ok := st.cache.get(key); ok {
-			s.sendExport(c, st, key, f, q, b)
-			return
-		}
-		v, err := st.graph.View(q)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		var buf bytes.Buffer
 		if f.Drawn() {
-			ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
-			defer cancel()
-			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, string(f))
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			buf.Write(b)
-		} else if err := v.Write(&buf, f, dotOptions("map", true)); err != nil {
-			s.fail(c, err)
+			s.renderExport(c, st, key, f, q)
 			return
 		}
-		st.cache.put(key, buf.Bytes())
-		s.sendExport(c, st, key, f, q, buf.Bytes())
+		exportHeaders(c, f, q)
+		b := s.download(c, st, key, contentType(f), func(w io.Writer) error {
+			v, err := st.graph.View(q)
+			if err != nil {
+				return err
+			}
+			return v.Write(w, f, dotOptions("map", true))
+		})
+		if b != nil {
+			s.sendExport(c, st, key, f, q, b)
+		}
+	}
+}
+
+// renderExport answers a picture of a view, rendered through the
+// renderer's cache.
+func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query) {
+	if b, ok := st.cache.get(key); ok {
+		s.sendExport(c, st, key, f, q, b)
+		return
+	}
+	v, err := st.graph.View(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+	defer cancel()
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, string(f))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st.cache.put(key, b)
+	s.sendExport(c, st, key, f, q, b)
+}
+
+// exportHeaders names the file of a download asked for with ?download=1.
+func exportHeaders(c *gin.Context, f graph.Format, q graph.Query) {
+	if c.Query("download") != "" {
+		c.Header("Content-Disposition", `attachment; filename="`+downloadName(q, f)+`"`)
 	}
 }
 
 func (s *Server) sendExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query, b []byte) {
-	if c.Query("download") != "" {
-		c.Header("Content-Disposition", `attachment; filename="`+downloadName(q, f)+`"`)
-	}
+	exportHeaders(c, f, q)
 	sent := sendCached(c, st.cache, key, contentType(f), b)
 	s.keepFast(st, c.Request, c.Writer.Header(), sent)
 }
 
+// graphJSON is the whole graph, built once per site version.
 func (s *Server) graphJSON(c *gin.Context) {
 	st := s.site.Load()
 	if notModified(c, s.etag(st, "graph.json")) {
 		return
 	}
-	v, err := st.graph.View(graph.Query{View: graph.Full})
-	if err != nil {
-		s.fail(c, err)
-		return
+	const ctype = "application/json; charset=utf-8"
+	b := s.download(c, st, "graph.json", ctype, func(w io.Writer) error {
+		v, err := st.graph.View(graph.Query{View: graph.Full})
+		if err != nil {
+			return err
+		}
+		return v.WriteJSON(w, NodeURL)
+	})
+	if b != nil {
+		sendCached(c, st.cache, "graph.json", ctype, b)
 	}
-	b, ok := st.cache.get("graph.json")
-	if !ok {
-		var buf bytes.Buffer
-		_ = v.WriteJSON(&buf, NodeURL)
-		b = buf.Bytes()
-		st.cache.put("graph.json", b)
-	}
-	sendCached(c, st.cache, "graph.json", "application/json; charset=utf-8", b)
 }

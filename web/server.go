@@ -144,7 +144,7 @@ func (s *Server) currentProblem() string {
 func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders)
+	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders, s.limitRequest)
 	// Every page and export answers HEAD as well: net/http sends the
 	// headers, Content-Length included, and drops the body.
 	get := func(path string, h gin.HandlerFunc) {
@@ -172,7 +172,7 @@ func (s *Server) Handler() http.Handler {
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if !s.serveFast(w, req) {
+		if !withinLimits(req) || !s.serveFast(w, req) {
 			r.ServeHTTP(w, req)
 		}
 	})

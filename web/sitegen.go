@@ -129,7 +129,15 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 		g.mu.Unlock()
 		return nil
 	}
-	file, _, _ := g.place(u)
+	file, _, ok := g.place(u)
+	if !ok {
+		// Nothing the server links to should get here; writing it would
+		// mean writing outside the pages' folders.
+		g.mu.Lock()
+		g.stats.Failed = append(g.stats.Failed, u+": no file for this URL")
+		g.mu.Unlock()
+		return nil
+	}
 	body := rec.Body.Bytes()
 	ctype := rec.Header().Get("Content-Type")
 	switch {
@@ -221,11 +229,16 @@ func (g *siteGen) place(raw string) (file, public string, ok bool) {
 		if !safeSegments(seg) {
 			return "", "", false
 		}
-		public = g.base + NodeURL(p[1:])[1:]
+		file, public = path.Join(seg...), g.base+NodeURL(p[1:])[1:]
+		if seg[0] == "asset" && activeType(p) {
+			// The server sends it as a download; a static host would send
+			// page.html as a page, running its script in the site's origin.
+			file, public = file+".download", public+".download"
+		}
 		if u.RawQuery != "" {
 			public += "?" + u.RawQuery // static files carry their version
 		}
-		return path.Join(seg...), public, true
+		return file, public, true
 	}
 	return "", "", false
 }

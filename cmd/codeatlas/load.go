@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -21,7 +22,10 @@ import (
 // workerCommand is the hidden subcommand that serves renders on a pipe.
 const workerCommand = "render-worker"
 
-// contentFS returns --content DIR, or the bundled notes.
+// contentFS returns --content DIR, or the bundled notes. A folder is read
+// through os.Root, which follows no symbolic link out of it: extract
+// reports such links, and the root refuses them again when a file is
+// read later (an asset served, a page written), should one have changed.
 func contentFS(dir string) (fs.FS, error) {
 	if dir == "" {
 		return content.FS(), nil
@@ -33,12 +37,16 @@ func contentFS(dir string) (fs.FS, error) {
 func dirFS(dir string) (fs.FS, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("notes folder: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder", dir)
+		return nil, fmt.Errorf("notes folder %s is not a folder", dir)
 	}
-	return os.DirFS(dir), nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("notes folder: %w", err)
+	}
+	return root.FS(), nil
 }
 
 func addContentFlag(cmd *cobra.Command, dir *string) {
@@ -54,6 +62,11 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 	}
 	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot, NodeURL: web.NodeURL, AssetURL: web.AssetURL})
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && dir != "" {
+			// The error names "." or a path inside the folder; say which folder.
+			return nil, nil, fmt.Errorf("notes folder %s: cannot read %s: %w", dir, pe.Path, pe.Err)
+		}
 		return nil, nil, err
 	}
 	g, err := graph.Build(c)
