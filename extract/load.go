@@ -41,6 +41,9 @@ type loader struct {
 
 	tocEntries []*TOCEntry
 	tocPath    string
+
+	lock  *Lock  // upstream.lock of the notes, or nil
+	drift *Drift // upstream.drift of the notes, or nil
 }
 
 type tocFile struct {
@@ -69,6 +72,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		return nil, err
 	}
 	l.wrapper = wrapperFolder(l.files)
+	l.readUpstream()
 	l.parallel(l.prepare)
 	if opts.Fallback != nil && !l.hasConcepts() {
 		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -90,12 +94,14 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	l.parallel(func(p *parsed) {
 		l.parseMarkdown(p)
 		l.resolveFileLinks(p)
+		l.attachUpstream(p)
 		l.render(p)
 		l.mentions(p, dict)
 		l.docFacts(p, hasConcepts)
 		l.release(p)
 	})
 	l.moduleFacts()
+	l.staleLockEntries()
 	l.structure()
 	return l.corpus(), nil
 }
@@ -395,6 +401,7 @@ func (l *loader) prepare(p *parsed) {
 	d.Concepts, d.Related, d.Aliases = clean(fm.Concepts), clean(fm.Related), clean(fm.Aliases)
 	d.Broader, d.Uses, d.Modules = clean(fm.Broader), clean(fm.Uses), clean(fm.Modules)
 	d.Purpose, d.Language, d.LOC, d.Upstream = fm.Purpose, fm.Language, fm.LOC, fm.Upstream
+	upstreamLines(yml, &d.Upstream)
 	if c := d.Upstream.Commit; c != "" && !isHex40(c) {
 		ds.warnf(d.Path, keyLine(yml, "upstream"), "upstream.commit %q is not a full 40-character hash", c)
 	}
