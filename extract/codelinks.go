@@ -37,8 +37,8 @@ func (ts *targets) add(key string, t codeTarget) {
 // codeTargets maps the ways an article's prose writes a cited symbol or
 // path to its lines at the pinned commit. Strong keys are the forms the
 // front matter uses (cmd/agent/app.Agent.Run, app.Agent.Run, the path);
-// weak keys are shorter (Agent.Run, Run, agent.go) and count only while
-// one target has them: `Run` links only when the article cites one Run.
+// weak keys are shorter (Agent.Run, NewAgent, agent.go) and count only
+// while one target has them.
 func codeTargets(d *Document) (strong, weak map[string]codeTarget) {
 	st, wk := newTargets(), newTargets()
 	commit := short(d.Upstream.Commit)
@@ -87,28 +87,28 @@ func symbolForms(name string) []string {
 	return forms
 }
 
-// symbolShortForms drop the qualifier: Agent.Run and Run for
-// app.Agent.Run, bind for Container::bind.
+// symbolShortForms drop the qualifier: Agent.Run for app.Agent.Run, NewAgent
+// for app.NewAgent, Container::bind for Illuminate\Container\Container::bind.
+// A member alone (Run, bind) is no short form: "a provider's `register`
+// method" is not Application::register.
 func symbolShortForms(name string) []string {
 	base, _ := splitHint(name)
 	if cls, member, ok := strings.Cut(base, "::"); ok {
 		if i := strings.LastIndex(cls, `\`); i >= 0 {
-			return []string{cls[i+1:] + "::" + member, member}
+			return []string{cls[i+1:] + "::" + member}
 		}
-		return []string{member}
+		return nil
 	}
 	if i := strings.LastIndex(base, "/"); i >= 0 {
 		base = base[i+1:]
 	}
-	_, rest, ok := strings.Cut(base, ".")
-	if !ok {
-		return nil
+	if _, rest, ok := strings.Cut(base, "."); ok {
+		return []string{rest}
 	}
-	forms := []string{rest}
-	if i := strings.LastIndex(rest, "."); i >= 0 {
-		forms = append(forms, rest[i+1:])
+	if i := strings.LastIndex(base, `\`); i >= 0 {
+		return []string{base[i+1:]}
 	}
-	return forms
+	return nil
 }
 
 // normalizeCode reduces a code span to the name it mentions: `*Agent`,
@@ -124,15 +124,32 @@ func normalizeCode(s string) string {
 		}
 	}
 	s = strings.TrimLeft(s, "*&")
+	// One trailing call or type-parameter list: Run(), New(opts), Set[T];
+	// not a chain like when()->needs()->give().
 	for _, pair := range [][2]byte{{'(', ')'}, {'[', ']'}} {
-		if !strings.HasSuffix(s, string(pair[1])) {
-			continue
-		}
-		if i := strings.IndexByte(s, pair[0]); i > 0 && isNameChain(s[:i]) {
+		i := strings.IndexByte(s, pair[0])
+		if i > 0 && isNameChain(s[:i]) && closing(s, i, pair) == len(s)-1 {
 			s = s[:i]
 		}
 	}
 	return s
+}
+
+// closing is the index of the bracket that closes the one at i, or -1.
+func closing(s string, i int, pair [2]byte) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case pair[0]:
+			depth++
+		case pair[1]:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }
 
 func isNameChain(s string) bool {

@@ -154,10 +154,17 @@ func driftArticle(ctx context.Context, r *repo, st *pinState, d *extract.Documen
 		} else {
 			f.Kind, f.NewPath = movedDir(st, p)
 		}
-		commit, err := firstChange(ctx, r, st, []string{p}, func(t *gitTree) (bool, error) {
-			k, err := r.kind(ctx, t.commit, p)
-			return k == "", err
-		})
+		present := func(commit, p string) (bool, error) {
+			k, err := r.kind(ctx, commit, p)
+			return k != "", err
+		}
+		var commit string
+		var err error
+		if f.Kind == extract.PathDeleted {
+			commit, err = removal(ctx, r, st, p, present)
+		} else {
+			commit, err = firstChange(ctx, r, st.pin, st.against, p, present)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -197,12 +204,20 @@ func driftArticle(ctx context.Context, r *repo, st *pinState, d *extract.Documen
 		} else {
 			f.Kind = extract.SymbolGone
 		}
-		// The change is the first commit whose file at the old path no
-		// longer defines the symbol.
-		commit, err := firstChange(ctx, r, st, []string{was.Path}, func(t *gitTree) (bool, error) {
-			_, ok, err := defInFile(newResolver(t), s, was.Path)
-			return !ok, err
-		})
+		// A move is seen in the first commit whose file at the old path no
+		// longer defines the symbol; a removal where it is defined nowhere
+		// along the file's renames.
+		present := func(commit, p string) (bool, error) {
+			t := (&gitTree{r: r, commit: commit}).withContext(ctx)
+			_, ok, err := defInFile(newResolver(t), s, p)
+			return ok, err
+		}
+		var commit string
+		if found {
+			commit, err = firstChange(ctx, r, st.pin, st.against, was.Path, present)
+		} else {
+			commit, err = removal(ctx, r, st, was.Path, present)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -285,11 +300,12 @@ func defInFile(res *resolver, s symbol, file string) (Def, bool, error) {
 	return Def{}, false, nil
 }
 
-// firstChange finds the first commit on the first-parent line after the
-// pin that touches paths and in which gone reports true, by bisection: the
-// change is assumed to stay once made. "" when no such commit is found.
-func firstChange(ctx context.Context, r *repo, st *pinState, paths []string, gone func(*gitTree) (bool, error)) (string, error) {
-	commits, err := r.firstParentCommits(ctx, st.pin, st.against, paths...)
+// firstChange finds the first commit on the first-parent line from (not
+// included) to to that touches p and after which present(commit, p) is
+// false, by bisection: a change is taken to stay once made. "" when there
+// is none.
+func firstChange(ctx context.Context, r *repo, from, to, p string, present func(commit, p string) (bool, error)) (string, error) {
+	commits, err := r.firstParentCommits(ctx, from, to, p)
 	if err != nil {
 		return "", err
 	}
@@ -298,13 +314,11 @@ func firstChange(ctx context.Context, r *repo, st *pinState, paths []string, gon
 		if firstErr != nil {
 			return true
 		}
-		// A tree that only reads files: gone never lists directories.
-		t := (&gitTree{r: r, commit: commits[i]}).withContext(ctx)
-		ok, err := gone(t)
+		ok, err := present(commits[i], p)
 		if err != nil {
 			firstErr = err
 		}
-		return ok
+		return !ok
 	})
 	if firstErr != nil {
 		return "", firstErr
@@ -313,6 +327,32 @@ func firstChange(ctx context.Context, r *repo, st *pinState, paths []string, gon
 		return "", nil
 	}
 	return commits[i], nil
+}
+
+// removal finds the commit that removed what present looks for at p,
+// following p through renames: a file renamed in one commit and deleted in
+// a later one was removed by the later one.
+func removal(ctx context.Context, r *repo, st *pinState, p string, present func(commit, p string) (bool, error)) (string, error) {
+	from := st.pin
+	for hops := 0; hops < 20; hops++ {
+		c, err := firstChange(ctx, r, from, st.against, p, present)
+		if err != nil || c == "" {
+			return c, err
+		}
+		renamed, err := r.diff(ctx, c+"^", c)
+		if err != nil {
+			return "", err
+		}
+		ch, ok := renamed[p]
+		if !ok || ch.status != 'R' {
+			return c, nil
+		}
+		if still, err := present(c, ch.newPath); err != nil || !still {
+			return c, err
+		}
+		from, p = c, ch.newPath
+	}
+	return "", nil
 }
 
 // movedDir decides what became of a cited directory that is gone: moved,
