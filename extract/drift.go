@@ -161,6 +161,10 @@ func ParseDrift(name string, data []byte) (*Drift, []Diagnostic) {
 			continue
 		}
 		f := strings.Split(line, "\t")
+		if bad := badField(f); bad != "" {
+			ds.errorf(name, n, "%s", bad)
+			continue
+		}
 		switch f[0] {
 		case "compare":
 			if len(f) != 5 {

@@ -135,6 +135,10 @@ func ParseLock(name string, data []byte) (*Lock, []Diagnostic) {
 			continue
 		}
 		f := strings.Split(line, "\t")
+		if bad := badField(f); bad != "" {
+			ds.errorf(name, n, "%s", bad)
+			continue
+		}
 		need := func(k int) bool {
 			if len(f) != k {
 				ds.errorf(name, n, "%s record has %d fields, want %d (tab-separated)", f[0], len(f), k)
@@ -226,4 +230,20 @@ func (u Upstream) CommitURL(commit string) string {
 		return ""
 	}
 	return "https://github.com/" + u.Repo + "/commit/" + url.PathEscape(commit)
+}
+
+// badField says what is wrong with a record's fields: an empty one, or one
+// holding a control character (which Format never writes); "" when none.
+func badField(f []string) string {
+	for i, s := range f {
+		if s == "" {
+			return fmt.Sprintf("%s record: field %d is empty", clip(f[0], 40), i+1)
+		}
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f {
+				return fmt.Sprintf("%s record: field %d holds control character %U", clip(f[0], 40), i+1, r)
+			}
+		}
+	}
+	return ""
 }

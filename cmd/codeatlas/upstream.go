@@ -141,7 +141,7 @@ articles keep their previous entries.`,
 				}
 			}
 			if errs > 0 {
-				return exitError{msg: fmt.Sprintf("%d entries do not resolve", errs)}
+				return exitError{msg: plural(errs, "entry") + " not resolved"}
 			}
 			return nil
 		},
@@ -174,9 +174,9 @@ func lockSummary(l *extract.Lock, file string, changed, check bool) string {
 	case changed:
 		state = "written"
 	}
-	s := fmt.Sprintf("%s %s: %d articles, %d symbols, %d paths", file, state, arts, syms, paths)
+	s := fmt.Sprintf("%s %s: %s, %s, %s", file, state, plural(arts, "article"), plural(syms, "symbol"), plural(paths, "path"))
 	if unavailable > 0 {
-		s += fmt.Sprintf("; %d articles not located (%s)", unavailable, strings.Join(why, "; "))
+		s += fmt.Sprintf("; %s not located (%s)", plural(unavailable, "article"), strings.Join(why, "; "))
 	}
 	return s
 }
@@ -244,6 +244,9 @@ error or when the comparison could not run.`,
 			for _, dg := range diags {
 				fmt.Fprintln(cmd.ErrOrStderr(), f.prefix(dg))
 			}
+			if len(d.Comparisons) == 0 {
+				return troubled(fmt.Errorf("nothing compared: no clone under %s holds both a pinned commit and %s", f.repos, against))
+			}
 			out := cmd.OutOrStdout()
 			if asJSON {
 				findings := d.Findings
@@ -264,7 +267,7 @@ error or when the comparison could not run.`,
 				}
 			}
 			if len(d.Findings) > 0 {
-				return exitError{msg: fmt.Sprintf("%d findings", len(d.Findings)), code: 1}
+				return exitError{msg: plural(len(d.Findings), "finding"), code: 1}
 			}
 			return nil
 		},
@@ -294,7 +297,7 @@ func writeDrift(w io.Writer, d *extract.Drift) {
 	}
 	articles, removed := map[string]bool{}, map[string]bool{}
 	for _, cmp := range d.Comparisons {
-		fmt.Fprintf(w, "%s %s..%s: %d commits", cmp.Repo, short(cmp.Pinned), short(cmp.Against), cmp.Commits)
+		fmt.Fprintf(w, "%s %s..%s: %s", cmp.Repo, short(cmp.Pinned), short(cmp.Against), plural(cmp.Commits, "commit"))
 		var fs []extract.DriftFinding
 		for _, f := range byRepo[cmp.Repo] {
 			if f.Pinned == cmp.Pinned {
@@ -305,7 +308,7 @@ func writeDrift(w io.Writer, d *extract.Drift) {
 			fmt.Fprintln(w, ", nothing cited changed")
 			continue
 		}
-		fmt.Fprintf(w, ", %d findings\n", len(fs))
+		fmt.Fprintf(w, ", %s\n", plural(len(fs), "finding"))
 		last := ""
 		for _, f := range fs {
 			if f.Article != last {
@@ -335,11 +338,21 @@ func writeDrift(w io.Writer, d *extract.Drift) {
 		gone = append(gone, a)
 	}
 	sort.Strings(gone)
-	fmt.Fprintf(w, "\n%d findings in %d articles; %d articles cite code that no longer exists upstream", len(d.Findings), len(articles), len(gone))
+	fmt.Fprintf(w, "\n%s in %s; %s cite code that no longer exists upstream", plural(len(d.Findings), "finding"), plural(len(articles), "article"), plural(len(gone), "article"))
 	if len(gone) > 0 {
 		fmt.Fprintf(w, ":\n  %s", strings.Join(gone, "\n  "))
 	}
 	fmt.Fprintln(w)
+}
+
+func plural(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func short(commit string) string {

@@ -65,7 +65,7 @@ func driftRepo(ctx context.Context, name string, docs []*extract.Document, again
 		return out, diags, nil
 	}
 	if r == nil {
-		warn(docs[0], "%s under %s: %d articles not compared", why, o.Repos, len(docs))
+		warn(docs[0], "%s under %s: not comparing %s", why, o.Repos, articlesN(len(docs)))
 		return out, diags, nil
 	}
 	defer r.close()
@@ -74,7 +74,7 @@ func driftRepo(ctx context.Context, name string, docs []*extract.Document, again
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
-		warn(docs[0], "%s: %v: %d articles not compared", r.dir, err, len(docs))
+		warn(docs[0], "%s: %v: not comparing %s", r.dir, err, articlesN(len(docs)))
 		return out, diags, nil
 	}
 	after, err := r.tree(ctx, to)
@@ -92,7 +92,7 @@ func driftRepo(ctx context.Context, name string, docs []*extract.Document, again
 				if ctx.Err() != nil {
 					return nil, nil, ctx.Err()
 				}
-				warn(d, "commit %s of %s is not in the clone %s: its articles are not compared", short(pin), name, r.dir)
+				warn(d, "commit %s of %s is not in the clone %s: not comparing the articles that pin it", short(pin), name, r.dir)
 				continue
 			}
 			n, err := r.count(ctx, pin, to)

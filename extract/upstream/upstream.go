@@ -189,7 +189,7 @@ func lockRepo(ctx context.Context, name string, docs []*extract.Document, prev *
 		out.articles = append(out.articles, &extract.LockedArticle{Path: d.Path, Repo: name, Commit: d.Upstream.Commit, Unavailable: why})
 	}
 	if r == nil {
-		diag(docs[0], upstreamLine(docs[0]), extract.SeverityWarning, "%s under %s (looked for %s): %d articles keep their previous lock entries", why, o.Repos, filepath.Join(o.Repos, filepath.FromSlash(name)), len(docs))
+		diag(docs[0], upstreamLine(docs[0]), extract.SeverityWarning, "%s under %s (looked for %s): not locating %s (previous lock entries are kept)", why, o.Repos, filepath.Join(o.Repos, filepath.FromSlash(name)), articlesN(len(docs)))
 		for _, d := range docs {
 			unavailable(d, why)
 		}
@@ -214,7 +214,7 @@ func lockRepo(ctx context.Context, name string, docs []*extract.Document, prev *
 					return nil, ctx.Err()
 				}
 				missing[commit] = true
-				diag(d, upstreamLine(d), extract.SeverityWarning, "commit %s of %s is not in the clone %s (%v): its articles keep their previous lock entries", short(commit), name, r.dir, err)
+				diag(d, upstreamLine(d), extract.SeverityWarning, "commit %s of %s is not in the clone %s (%v): not locating the articles that pin it (previous lock entries are kept)", short(commit), name, r.dir, err)
 			} else {
 				t, err := r.tree(ctx, commit)
 				if err != nil {
@@ -237,6 +237,10 @@ func lockRepo(ctx context.Context, name string, docs []*extract.Document, prev *
 				continue
 			}
 			seenPath[p] = true
+			if hasControl(p) {
+				diag(d, line, extract.SeverityError, "upstream path %q holds a control character", p)
+				continue
+			}
 			switch res.pathKind(p) {
 			case "file":
 				a.Paths = append(a.Paths, extract.LockedPath{Path: p})
@@ -260,8 +264,8 @@ func lockRepo(ctx context.Context, name string, docs []*extract.Document, prev *
 				diag(d, line, extract.SeverityError, "upstream symbol %q: %v", raw, err)
 				continue
 			}
-			if strings.ContainsAny(raw, "\t\n") {
-				diag(d, line, extract.SeverityError, "upstream symbol %q holds a tab or newline", raw)
+			if hasControl(raw) {
+				diag(d, line, extract.SeverityError, "upstream symbol %q holds a control character", raw)
 				continue
 			}
 			def, err := res.resolve(s, cited)
@@ -311,4 +315,15 @@ func sortDiagnostics(ds []extract.Diagnostic) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+func articlesN(n int) string {
+	if n == 1 {
+		return "its article"
+	}
+	return fmt.Sprintf("its %d articles", n)
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0
 }
