@@ -34,15 +34,6 @@ type UpstreamRef struct {
 	URL         string
 }
 
-// LockPath is the path under which the lock lists the document at p: a
-// translation (name.zh.md) shares the entry of its English page (name.md).
-func LockPath(p string) string {
-	if base, ok := strings.CutSuffix(p, ".zh.md"); ok {
-		return base + ".md"
-	}
-	return p
-}
-
 // CitesUpstream reports whether the document names upstream paths or
 // symbols that a lock can locate.
 func (d *Document) CitesUpstream() bool {
@@ -117,7 +108,12 @@ func (l *loader) attachUpstream(p *parsed) {
 	if d.Bundled || p.implicit || !d.CitesUpstream() {
 		return
 	}
-	key := LockPath(d.Path)
+	// A translation shares its source's entry, and its source reports the
+	// lock's problems.
+	key := d.Path
+	if p.source != nil {
+		key = p.source.doc.Path
+	}
 	if l.drift != nil {
 		var dd *DocDrift
 		for _, f := range l.drift.Findings {
@@ -134,8 +130,7 @@ func (l *loader) attachUpstream(p *parsed) {
 		return
 	}
 	upLine := keyLine(p.yml, "upstream")
-	if key != d.Path {
-		// A translation: its English page reports the lock's problems.
+	if p.source != nil {
 		if a := l.lock.Article(key); a != nil && a.Commit == d.Upstream.Commit && a.Unavailable == "" {
 			d.Locked = a
 		}

@@ -45,12 +45,12 @@ func (o Options) workers() int {
 var repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
 // articles returns the documents a lock covers, grouped by repository (in
-// order), each group sorted by path. Translations share their English
-// page's entry and are left out.
+// order), each group sorted by path. Translations are not among the
+// corpus's documents: they share their source's entry.
 func articles(c *extract.Corpus) (repos []string, byRepo map[string][]*extract.Document) {
 	byRepo = map[string][]*extract.Document{}
 	for _, d := range c.Docs {
-		if d.Bundled || !d.CitesUpstream() || extract.LockPath(d.Path) != d.Path {
+		if d.Bundled || !d.CitesUpstream() {
 			continue
 		}
 		byRepo[d.Upstream.Repo] = append(byRepo[d.Upstream.Repo], d)
