@@ -15,8 +15,10 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // fixtureRepo makes the clone DIR/acme/widget with three commits: the
 // first is what the notes pin; the second renames store/store.go to
-// kv/store.go, deletes legacy/agent.go, removes Widget.Spin and moves Open
-// to another file; the third changes nothing cited. Dates and names are
+// kv/store.go and engine/run.go to core/run.go, deletes legacy/agent.go,
+// removes Widget.Spin and moves Open to another file; the third rewrites
+// core/run.go so much that the whole diff no longer pairs it with
+// engine/run.go (drift follows it commit by commit). Dates and names are
 // fixed, so the hashes are the same on every run (the golden files still
 // name them <C1>..<C3>).
 func fixtureRepo(t *testing.T, dir string) []string {
@@ -60,11 +62,13 @@ func fixtureRepo(t *testing.T, dir string) []string {
 		"legacy/agent.go":   "package legacy\n\ntype Agent struct {\n\tname string\n}\n\nfunc (a Agent) Run() {}\n",
 		"lib/Container.php": "<?php\n\nclass Container\n{\n    public function bind($a)\n    {\n        return $a;\n    }\n}\n",
 		"README.md":         "widget\n",
+		"engine/run.go":     "package engine\n\n// Start starts the engine, which runs until it stops.\nfunc Start() error {\n\treturn nil\n}\n\nfunc stop() {}\n",
 	})
 	git("2026-01-01T00:00:00Z", "add", "-A")
 	git("2026-01-01T00:00:00Z", "commit", "-q", "-m", "first")
 	c1 := git("2026-01-01T00:00:00Z", "rev-parse", "HEAD")
 	git("2026-02-01T00:00:00Z", "mv", "store", "kv")
+	git("2026-02-01T00:00:00Z", "mv", "engine", "core")
 	git("2026-02-01T00:00:00Z", "rm", "-q", "legacy/agent.go")
 	write(map[string]string{
 		"widget.go": "package widget\n\n// Widget spins no more.\ntype Widget struct{}\n",
@@ -73,7 +77,10 @@ func fixtureRepo(t *testing.T, dir string) []string {
 	git("2026-02-01T00:00:00Z", "add", "-A")
 	git("2026-02-01T00:00:00Z", "commit", "-q", "-m", "second")
 	c2 := git("2026-02-01T00:00:00Z", "rev-parse", "HEAD")
-	write(map[string]string{"README.md": "widget, again\n"})
+	write(map[string]string{
+		"README.md":   "widget, again\n",
+		"core/run.go": "package core\n\nimport \"errors\"\n\nvar errBusy = errors.New(\"busy\")\n\n// Start now fails when busy.\nfunc Start() error {\n\tif busy() {\n\t\treturn errBusy\n\t}\n\treturn nil\n}\n\nfunc busy() bool { return false }\n",
+	})
 	git("2026-03-01T00:00:00Z", "commit", "-q", "-am", "third")
 	c3 := git("2026-03-01T00:00:00Z", "rev-parse", "HEAD")
 	return []string{c1, c2, c3}
@@ -88,8 +95,8 @@ func fixtureNotes(t *testing.T, dir, c1 string) {
 		"SUMMARY.md":    "- [Acme](acme/index.md)\n  - [Tour](acme/tour.md)\n  - [Legacy](acme/legacy.md)\n  - [Other](acme/other.md)\n",
 		"acme/index.md": "---\nkind: project\ntitle: Acme\nsummary: A widget.\n---\nAcme.\n",
 		"acme/tour.md": "---\ntitle: Tour\nsummary: The widget.\nproject: acme\nupstream:\n  repo: acme/widget\n  ref: v1\n  commit: " + c1 + "\n" +
-			"  paths: [widget.go, store/store.go, store, lib/Container.php]\n" +
-			"  symbols:\n    - widget.Widget\n    - widget.Widget.Spin\n    - widget.Open\n    - store.Get\n    - store.Put\n    - Container::bind\n    - widget.Missing\n---\n" +
+			"  paths: [widget.go, store/store.go, store, lib/Container.php, engine/run.go]\n" +
+			"  symbols:\n    - engine.Start\n    - widget.Widget\n    - widget.Widget.Spin\n    - widget.Open\n    - store.Get\n    - store.Put\n    - Container::bind\n    - widget.Missing\n---\n" +
 			"`Open` returns a `*Widget`; `Widget.Spin()` spins. `Get(k)` reads `store/store.go` and `Container::bind` binds; `Missing` stays plain.\n",
 		"acme/legacy.md": "---\ntitle: Legacy\nsummary: The agent.\nproject: acme\nupstream:\n  repo: acme/widget\n  ref: v1\n  commit: " + c1 + "\n" +
 			"  paths: [legacy/agent.go, legacy]\n  symbols: [legacy.Agent, legacy.Agent.Run, legacy.Agent.name]\n---\nThe `legacy.Agent` runs.\n",

@@ -161,7 +161,11 @@ func driftArticle(ctx context.Context, r *repo, st *pinState, d *extract.Documen
 		var commit string
 		var err error
 		if f.Kind == extract.PathDeleted {
-			commit, err = removal(ctx, r, st, p, present)
+			var to string
+			commit, to, err = removal(ctx, r, st, p, present)
+			if to != "" {
+				f.Kind, f.NewPath = extract.PathMoved, to
+			}
 		} else {
 			commit, err = firstChange(ctx, r, st.pin, st.against, p, present)
 		}
@@ -216,7 +220,11 @@ func driftArticle(ctx context.Context, r *repo, st *pinState, d *extract.Documen
 		if found {
 			commit, err = firstChange(ctx, r, st.pin, st.against, was.Path, present)
 		} else {
-			commit, err = removal(ctx, r, st, was.Path, present)
+			var to string
+			commit, to, err = removal(ctx, r, st, was.Path, present)
+			if to != "" {
+				f.Kind, f.NewPath = extract.SymbolMoved, to
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -331,28 +339,39 @@ func firstChange(ctx context.Context, r *repo, from, to, p string, present func(
 
 // removal finds the commit that removed what present looks for at p,
 // following p through renames: a file renamed in one commit and deleted in
-// a later one was removed by the later one.
-func removal(ctx context.Context, r *repo, st *pinState, p string, present func(commit, p string) (bool, error)) (string, error) {
-	from := st.pin
+// a later one was removed by the later one. A file renamed and then changed
+// so much that the whole diff no longer pairs the two names was moved:
+// movedTo is where it is now, and commit the first rename.
+func removal(ctx context.Context, r *repo, st *pinState, p string, present func(commit, p string) (bool, error)) (commit, movedTo string, err error) {
+	from, firstRename := st.pin, ""
 	for hops := 0; hops < 20; hops++ {
 		c, err := firstChange(ctx, r, from, st.against, p, present)
-		if err != nil || c == "" {
-			return c, err
+		if err != nil {
+			return "", "", err
+		}
+		if c == "" {
+			if firstRename != "" {
+				return firstRename, p, nil
+			}
+			return "", "", nil
 		}
 		renamed, err := r.diff(ctx, c+"^", c)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		ch, ok := renamed[p]
 		if !ok || ch.status != 'R' {
-			return c, nil
+			return c, "", nil
 		}
 		if still, err := present(c, ch.newPath); err != nil || !still {
-			return c, err
+			return c, "", err
+		}
+		if firstRename == "" {
+			firstRename = c
 		}
 		from, p = c, ch.newPath
 	}
-	return "", nil
+	return "", "", nil
 }
 
 // movedDir decides what became of a cited directory that is gone: moved,
