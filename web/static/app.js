@@ -270,6 +270,21 @@
     var info = $("#edgeinfo");
     var edgesByID = {};
     data.edges.forEach(function (e) { edgesByID[e.id] = e; });
+    // The evidence of an edge shows beside the pointer, where the reader
+    // is looking, and goes when the pointer leaves the edge.
+    function place(ev) {
+      var w = info.offsetWidth, h = info.offsetHeight;
+      var x = ev.clientX + 14, y = ev.clientY + 14;
+      if (x + w > window.innerWidth - 8) x = Math.max(8, ev.clientX - w - 14);
+      if (y + h > window.innerHeight - 8) y = Math.max(8, ev.clientY - h - 14);
+      info.style.left = x + "px";
+      info.style.top = y + "px";
+    }
+    svg.addEventListener("mouseout", function (ev) {
+      var ge = ev.target.closest && ev.target.closest("g.edge");
+      if (ge && info && !(ev.relatedTarget && ge.contains(ev.relatedTarget))) info.hidden = true;
+    });
+    svg.addEventListener("mousemove", function (ev) { if (info && !info.hidden) place(ev); });
     svg.addEventListener("mouseover", function (ev) {
       var id = nodeFor(ev.target);
       if (id) { show(id); return; }
@@ -284,9 +299,20 @@
         e.evidence.forEach(function (t) { var li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
         info.appendChild(ul);
         info.hidden = false;
+        place(ev);
       }
     });
     svg.addEventListener("mouseleave", function () { clear(); });
+    // On a touch screen there is no hover: the first tap on a node shows
+    // its name and neighbours, a second tap on it opens its page.
+    var touch = false;
+    svg.addEventListener("pointerdown", function (ev) { touch = ev.pointerType === "touch"; });
+    svg.addEventListener("click", function (ev) {
+      var id = nodeFor(ev.target);
+      if (!touch || !id || id === current) return;
+      ev.preventDefault();
+      show(id);
+    });
     svg.addEventListener("focusin", function (ev) { var id = nodeFor(ev.target); if (id) show(id); });
     return { show: show, clear: clear };
   }
@@ -329,21 +355,45 @@
     };
   }
 
-  function Suggest(input, list, onPick) {
+  // Suggest offers pages as the reader types; picking one opens it. When
+  // the page has a map with that node on it, onShow (a second action, the
+  // button beside the suggestion) shows it there instead.
+  function Suggest(input, list, onPick, onShow) {
     var timer = null, items = [], active = -1, source = searchSource();
     function render() {
       list.textContent = "";
       items.forEach(function (h, i) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
-        li.id = "sugg-" + i;
+        li.id = input.id + "-sugg-" + i;
         li.className = "kind-" + h.kind + (i === active ? " active" : "");
-        li.textContent = h.label + (h.label_zh ? " · " + h.label_zh : "") + "  (" + h.kind + ")";
+        var name = document.createElement("span");
+        name.className = "name";
+        name.textContent = h.label + (h.project ? " — " + h.project : "");
+        li.appendChild(name);
+        if (h.label_zh && h.label_zh !== h.label) {
+          var zh = document.createElement("span");
+          zh.className = "zh";
+          zh.textContent = h.label_zh;
+          li.appendChild(zh);
+        }
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = h.kind_label || h.kind;
+        li.appendChild(kind);
+        if (onShow && onShow.has(h.id)) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "on-map";
+          b.textContent = list.getAttribute("data-show-label") || "on the map";
+          b.addEventListener("mousedown", function (e) { e.preventDefault(); e.stopPropagation(); list.hidden = true; onShow.show(h); });
+          li.appendChild(b);
+        }
         li.addEventListener("mousedown", function (e) { e.preventDefault(); onPick(h); });
         list.appendChild(li);
       });
       list.hidden = items.length === 0;
-      if (active >= 0) input.setAttribute("aria-activedescendant", "sugg-" + active); else input.removeAttribute("aria-activedescendant");
+      if (active >= 0) input.setAttribute("aria-activedescendant", input.id + "-sugg-" + active); else input.removeAttribute("aria-activedescendant");
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -465,18 +515,17 @@
     $all(".localmap svg").forEach(function (svg) { naturalSize(svg, svg.parentNode.clientWidth); Labels(svg); });
     var input = $("#q"), list = $("#suggest");
     if (input && list) {
-      Suggest(input, list, function (h) {
-        var node = document.getElementById("map-" + h.id);
-        if (node && pz) {
+      // Picking a suggestion opens its page, wherever one is; a node that
+      // is on this page's map can be shown there instead.
+      Suggest(input, list, function (h) { window.location.href = h.url; }, pz && {
+        has: function (id) { return !!document.getElementById("map-" + id); },
+        show: function (h) {
+          var node = document.getElementById("map-" + h.id);
           pz.centerOn(node);
           if (hl) hl.show(h.id);
           var a = $("a", node);
           if (a) a.focus();
-          list.hidden = true;
-          return;
         }
-        // Not on this map: on a map page, the map around it; elsewhere its page.
-        window.location.href = pz && !document.body.hasAttribute("data-static") ? "/map?view=ego&focus=" + encodeURIComponent(h.id) : h.url;
       });
     }
     document.addEventListener("keydown", function (e) {
