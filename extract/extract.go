@@ -23,13 +23,14 @@ const (
 	Next     Relation = "next"     // table-of-contents order
 	Links    Relation = "links"    // article → article, markdown links and wikilinks
 	Mentions Relation = "mentions" // article → concept, project or module
+	Compares Relation = "compares" // article → concept or project it is compared with ("unlike Raft", "相比 etcd")
 	Uses     Relation = "uses"     // project → project, from front matter
 	Broader  Relation = "broader"  // concept → broader concept
 	Related  Relation = "related"  // front matter related; module → owning project
 )
 
 // Relations lists every relation in a stable order.
-var Relations = []Relation{Contains, Next, Links, Mentions, Uses, Broader, Related}
+var Relations = []Relation{Contains, Next, Links, Mentions, Compares, Uses, Broader, Related}
 
 // DocKind says what a document describes.
 type DocKind string
@@ -42,12 +43,27 @@ const (
 	KindConcept DocKind = "concept"
 )
 
-// Evidence is where a fact was found: the file, the 1-based line, and the
-// sentence or line that produced it.
+// Source says what kind of text a piece of evidence comes from, which
+// decides how much it proves: a concept listed in front matter or named in
+// a heading is the article's subject; one sentence of prose may be an aside.
+type Source string
+
+// The sources of evidence.
+const (
+	FromFrontMatter Source = "front matter"
+	FromContents    Source = "contents" // the table of contents or the folders
+	FromHeading     Source = "heading"
+	FromProse       Source = "prose"
+	FromCode        Source = "code" // an import path in a code block
+)
+
+// Evidence is where a fact was found: the file, the 1-based line, the
+// sentence or line that produced it, and what kind of text that is.
 type Evidence struct {
-	Path string `json:"path"`
-	Line int    `json:"line"`
-	Text string `json:"text"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+	Source Source `json:"source,omitempty"`
 }
 
 func (e Evidence) String() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Text) }

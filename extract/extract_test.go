@@ -494,3 +494,24 @@ func TestBodyHash(t *testing.T) {
 		}
 	}
 }
+
+func TestComparative(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"NSQ keeps no consensus log, which is cheaper than Raft.", true},
+		{"Unlike Consul, etcd exposes a plain key space.", true},
+		{"Compared with Traefik, Laravel's middleware runs inside the application.", true},
+		{"It works the way Consul does.", true},
+		{"与 etcd 相比，Consul 自带健康检查。", true},
+		{"etcd drives the raft library from its Ready loop.", false},
+		{"Consul imports hashicorp/raft for its catalog.", false},
+		{"The leader thanks nobody.", false}, // "than" as a word only
+		{"etcd 使用 Raft 复制日志。", false},
+	} {
+		if got := comparative(tc.s); got != tc.want {
+			t.Errorf("comparative(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (l *loader) resolveFileLinks(p *parsed) {
 			continue
 		}
 		b := p.blocks[ref.block]
-		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff))
+		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff), b.source())
 	}
 }
 
@@ -248,9 +248,9 @@ func (l *loader) pageURL(p *parsed, id string) string {
 
 // addFact records a fact whose subject is p's document, on p. A
 // translation adds none: its relations are its source's.
-func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string) {
+func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string, src Source) {
 	if p.source != nil {
 		return
 	}
-	p.facts = append(p.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+	p.facts = append(p.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text, Source: src}})
 }
