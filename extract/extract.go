@@ -111,6 +111,18 @@ type Document struct {
 	Text     string // plain prose, for search
 	InTOC    bool
 	Bundled  bool // loaded from Options.Fallback, not from the notes folder
+
+	// Lang is the language the document is written in ("en", "zh").
+	Lang string
+	// SourceHash is, on a source, BodyHash of its text; on a translation,
+	// the source_hash its front matter records.
+	SourceHash string
+	// Stale marks a translation whose source changed since it was made.
+	Stale bool
+	// Translations are the document in other languages, sorted by Lang
+	// (see In). A translation shares the source's ID, Kind, Project,
+	// relations and Upstream; it is never in Corpus.Docs itself.
+	Translations []*Document
 }
 
 // TOCEntry is one item of the table of contents.
@@ -128,6 +140,8 @@ type Corpus struct {
 	Diagnostics []Diagnostic
 	TOC         []*TOCEntry
 	TOCFile     string // SUMMARY.md, _sidebar.md, or "" when folders gave the structure
+	// Lang is the language most of the notes are written in.
+	Lang string
 	// Assets are the files of the notes that are not markdown and that an
 	// article shows or links to (images, PDFs), by path; AssetFS reads them.
 	// Files nobody references are not listed: a server must not hand out
@@ -152,6 +166,10 @@ type Options struct {
 	// NodeURL maps a node id to the href written into article HTML.
 	// The default is "/" + id.
 	NodeURL func(id string) string
+	// LangNodeURL maps a node id to the href written into a translation's
+	// HTML, when the translation is not in the notes' main language. The
+	// default is "/" + lang + "/" + id.
+	LangNodeURL func(lang, id string) string
 	// AssetURL maps the path of a file of the notes that is not markdown (an
 	// image, a PDF) to the src or href written into article HTML. The
 	// default is "/asset/" + path.
@@ -174,6 +192,17 @@ func (o Options) nodeURL(id string) string {
 		return o.NodeURL(id)
 	}
 	return "/" + id
+}
+
+// nodeURLIn is nodeURL for a page in lang; "" is the notes' main language.
+func (o Options) nodeURLIn(lang, id string) string {
+	if lang == "" {
+		return o.nodeURL(id)
+	}
+	if o.LangNodeURL != nil {
+		return o.LangNodeURL(lang, id)
+	}
+	return "/" + lang + "/" + id
 }
 
 // Counts returns the number of errors and warnings.

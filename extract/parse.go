@@ -60,10 +60,15 @@ type parsed struct {
 	fm       frontMatter
 	yml      []byte
 	implicit bool // a project page made up for a folder or a project id
-	diags    []Diagnostic
-	later    []Diagnostic // from parallel phases, merged in corpus()
-	facts    []Fact       // likewise
-	assets   []string     // files of the notes it shows or links to, likewise
+	// lang and sourcePath are set on a translation: its language and the
+	// path of the note it translates; source once it is paired.
+	lang       string
+	sourcePath string
+	source     *parsed
+	diags      []Diagnostic
+	later      []Diagnostic // from parallel phases, merged in corpus()
+	facts      []Fact       // likewise
+	assets     []string     // files of the notes it shows or links to, likewise
 }
 
 func lineStarts(src []byte) []int {

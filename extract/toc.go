@@ -277,7 +277,13 @@ func (l *loader) folderTOC() []*TOCEntry {
 // corpus assembles the result in a deterministic order.
 func (l *loader) corpus() *Corpus {
 	l.pruneBundled()
-	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath, Assets: map[string]bool{}, AssetFS: l.fsys}
+	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath, Assets: map[string]bool{}, AssetFS: l.fsys, Lang: l.lang}
+	for _, t := range l.trans {
+		for _, a := range t.assets {
+			c.Assets[a] = true
+		}
+		l.diags.list = append(l.diags.list, t.later...)
+	}
 	for _, p := range l.files {
 		c.Docs = append(c.Docs, p.doc)
 		for _, a := range p.assets {
