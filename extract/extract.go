@@ -23,13 +23,14 @@ const (
 	Next     Relation = "next"     // table-of-contents order
 	Links    Relation = "links"    // article → article, markdown links and wikilinks
 	Mentions Relation = "mentions" // article → concept, project or module
+	Compares Relation = "compares" // article → concept or project it is compared with ("unlike Raft", "相比 etcd")
 	Uses     Relation = "uses"     // project → project, from front matter
 	Broader  Relation = "broader"  // concept → broader concept
 	Related  Relation = "related"  // front matter related; module → owning project
 )
 
 // Relations lists every relation in a stable order.
-var Relations = []Relation{Contains, Next, Links, Mentions, Uses, Broader, Related}
+var Relations = []Relation{Contains, Next, Links, Mentions, Compares, Uses, Broader, Related}
 
 // DocKind says what a document describes.
 type DocKind string
@@ -42,12 +43,27 @@ const (
 	KindConcept DocKind = "concept"
 )
 
-// Evidence is where a fact was found: the file, the 1-based line, and the
-// sentence or line that produced it.
+// Source says what kind of text a piece of evidence comes from, which
+// decides how much it proves: a concept listed in front matter or named in
+// a heading is the article's subject; one sentence of prose may be an aside.
+type Source string
+
+// The sources of evidence.
+const (
+	FromFrontMatter Source = "front matter"
+	FromContents    Source = "contents" // the table of contents or the folders
+	FromHeading     Source = "heading"
+	FromProse       Source = "prose"
+	FromCode        Source = "code" // an import path in a code block
+)
+
+// Evidence is where a fact was found: the file, the 1-based line, the
+// sentence or line that produced it, and what kind of text that is.
 type Evidence struct {
-	Path string `json:"path"`
-	Line int    `json:"line"`
-	Text string `json:"text"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+	Source Source `json:"source,omitempty"`
 }
 
 func (e Evidence) String() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Text) }
@@ -111,6 +127,18 @@ type Document struct {
 	Text     string // plain prose, for search
 	InTOC    bool
 	Bundled  bool // loaded from Options.Fallback, not from the notes folder
+
+	// Lang is the language the document is written in ("en", "zh").
+	Lang string
+	// SourceHash is, on a source, BodyHash of its text; on a translation,
+	// the source_hash its front matter records.
+	SourceHash string
+	// Stale marks a translation whose source changed since it was made.
+	Stale bool
+	// Translations are the document in other languages, sorted by Lang
+	// (see In). A translation shares the source's ID, Kind, Project,
+	// relations and Upstream; it is never in Corpus.Docs itself.
+	Translations []*Document
 }
 
 // TOCEntry is one item of the table of contents.
@@ -128,6 +156,8 @@ type Corpus struct {
 	Diagnostics []Diagnostic
 	TOC         []*TOCEntry
 	TOCFile     string // SUMMARY.md, _sidebar.md, or "" when folders gave the structure
+	// Lang is the language most of the notes are written in.
+	Lang string
 	// Assets are the files of the notes that are not markdown and that an
 	// article shows or links to (images, PDFs), by path; AssetFS reads them.
 	// Files nobody references are not listed: a server must not hand out
@@ -152,6 +182,10 @@ type Options struct {
 	// NodeURL maps a node id to the href written into article HTML.
 	// The default is "/" + id.
 	NodeURL func(id string) string
+	// LangNodeURL maps a node id to the href written into a translation's
+	// HTML, when the translation is not in the notes' main language. The
+	// default is "/" + lang + "/" + id.
+	LangNodeURL func(lang, id string) string
 	// AssetURL maps the path of a file of the notes that is not markdown (an
 	// image, a PDF) to the src or href written into article HTML. The
 	// default is "/asset/" + path.
@@ -174,6 +208,17 @@ func (o Options) nodeURL(id string) string {
 		return o.NodeURL(id)
 	}
 	return "/" + id
+}
+
+// nodeURLIn is nodeURL for a page in lang; "" is the notes' main language.
+func (o Options) nodeURLIn(lang, id string) string {
+	if lang == "" {
+		return o.nodeURL(id)
+	}
+	if o.LangNodeURL != nil {
+		return o.LangNodeURL(lang, id)
+	}
+	return "/" + lang + "/" + id
 }
 
 // Counts returns the number of errors and warnings.

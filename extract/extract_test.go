@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -127,10 +128,23 @@ func formatDocs(c *Corpus) string {
 		if d.Bundled {
 			b.WriteString(" bundled")
 		}
+		if d.Lang != "en" {
+			fmt.Fprintf(&b, " lang=%s", d.Lang)
+		}
 		for _, h := range d.Headings {
 			fmt.Fprintf(&b, " #%s", h.ID)
 		}
 		b.WriteString("\n")
+		for _, t := range d.Translations {
+			fmt.Fprintf(&b, "  %s %s title=%q", t.Lang, t.Path, t.Title)
+			if t.Stale {
+				b.WriteString(" stale")
+			}
+			for _, h := range t.Headings {
+				fmt.Fprintf(&b, " #%s", h.ID)
+			}
+			b.WriteString("\n")
+		}
 	}
 	return b.String()
 }
@@ -419,5 +433,85 @@ func TestWikiHeading(t *testing.T) {
 	}
 	if h := c.Doc("a/Raft/Log Replication").Headings; len(h) < 2 || h[1].ID != "commit-rules" {
 		t.Errorf("headings %+v", h)
+	}
+}
+
+// TestTranslationLinks checks that a translation links to the pages of its
+// own language, its source to the main language's, and that the hash
+// srchash-style tools compute is the one check compares.
+func TestTranslationLinks(t *testing.T) {
+	src := "---\ntitle: A\nproject: p\n---\nSee [b](b.md).\n"
+	fsys := fstest.MapFS{
+		"p/a.md":    {Data: []byte(src)},
+		"p/a.zh.md": {Data: []byte("---\ntitle: 甲\nsource_hash: " + BodyHash([]byte(src)) + "\n---\n见[乙](b.md)和[乙的译文](b.zh.md)。\n")},
+		"p/b.md":    {Data: []byte("---\ntitle: B\nproject: p\n---\nB.\n")},
+		"p/b.zh.md": {Data: []byte("---\ntitle: 乙\n---\n乙。\n")},
+	}
+	c, err := Load(fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Doc("a/p/a")
+	zh := a.In("zh")
+	if zh == a || zh.Stale || zh.ID != "a/p/a" || zh.Project != "p" {
+		t.Fatalf("translation of a: %+v", zh)
+	}
+	if !strings.Contains(a.HTML, `href="/a/p/b"`) {
+		t.Errorf("source links to the main pages: %s", a.HTML)
+	}
+	if n := strings.Count(zh.HTML, `href="/zh/a/p/b"`); n != 2 {
+		t.Errorf("translation has %d links to /zh/a/p/b, want 2: %s", n, zh.HTML)
+	}
+	if got := c.Languages(); !slices.Equal(got, []string{"en", "zh"}) {
+		t.Errorf("Languages() = %v", got)
+	}
+	if got := c.DocsByLanguage(); got["en"] != 3 || got["zh"] != 2 {
+		t.Errorf("DocsByLanguage() = %v", got)
+	}
+	if !c.Doc("a/p/b").In("zh").Stale {
+		t.Error("a translation without source_hash is not marked stale")
+	}
+	for _, f := range c.Facts {
+		if strings.HasSuffix(f.Evidence.Path, ".zh.md") {
+			t.Errorf("fact from a translation: %v", f)
+		}
+	}
+}
+
+func TestBodyHash(t *testing.T) {
+	for _, tc := range []struct{ src, body string }{
+		{"---\ntitle: x\n---\nbody\n", "body\n"},
+		{"---\ntitle: x\n...\nbody", "body"},
+		{"no front matter\n", "no front matter\n"},
+		{"---\nunclosed\n", "---\nunclosed\n"},
+		{"---\n---\n", ""},
+	} {
+		if got, want := BodyHash([]byte(tc.src)), BodyHash([]byte(tc.body)); got != want && tc.body != tc.src {
+			t.Errorf("BodyHash(%q) = %s, want the hash of %q (%s)", tc.src, got, tc.body, want)
+		}
+		if got := string(body([]byte(tc.src))); got != tc.body {
+			t.Errorf("body(%q) = %q, want %q", tc.src, got, tc.body)
+		}
+	}
+}
+
+func TestComparative(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"NSQ keeps no consensus log, which is cheaper than Raft.", true},
+		{"Unlike Consul, etcd exposes a plain key space.", true},
+		{"Compared with Traefik, Laravel's middleware runs inside the application.", true},
+		{"It works the way Consul does.", true},
+		{"与 etcd 相比，Consul 自带健康检查。", true},
+		{"etcd drives the raft library from its Ready loop.", false},
+		{"Consul imports hashicorp/raft for its catalog.", false},
+		{"The leader thanks nobody.", false}, // "than" as a word only
+		{"etcd 使用 Raft 复制日志。", false},
+	} {
+		if got := comparative(tc.s); got != tc.want {
+			t.Errorf("comparative(%q) = %v, want %v", tc.s, got, tc.want)
+		}
 	}
 }

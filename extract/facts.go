@@ -29,7 +29,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				}
 				continue
 			}
-			l.addFact(p, Mentions, "c/"+c, line, text)
+			l.addFact(p, Mentions, "c/"+c, line, text, FromFrontMatter)
 		}
 		// Obsidian's tags name concepts too when they are a concept's id
 		// ("#raft", "consensus/raft"); other tags are the reader's own.
@@ -39,7 +39,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				continue
 			}
 			line, text := fmLine("tags")
-			l.addFact(p, Mentions, "c/"+id, line, text)
+			l.addFact(p, Mentions, "c/"+id, line, text, FromFrontMatter)
 		}
 		for _, r := range d.Related {
 			line, text := fmLine("related")
@@ -51,7 +51,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				p.fail(l, line, "related: unknown page %q", r)
 				continue
 			}
-			l.addFact(p, Related, t.doc.ID, line, text)
+			l.addFact(p, Related, t.doc.ID, line, text, FromFrontMatter)
 		}
 		for _, u := range d.Uses {
 			line, text := fmLine("uses")
@@ -59,7 +59,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				p.fail(l, line, "uses: unknown project %q", u)
 				continue
 			}
-			l.addFact(p, Uses, "p/"+u, line, text)
+			l.addFact(p, Uses, "p/"+u, line, text, FromFrontMatter)
 		}
 		for _, b := range d.Broader {
 			line, text := fmLine("broader")
@@ -67,7 +67,7 @@ func (l *loader) docFacts(p *parsed, hasConcepts bool) {
 				p.fail(l, line, "broader: unknown concept %q", b)
 				continue
 			}
-			l.addFact(p, Broader, "c/"+b, line, text)
+			l.addFact(p, Broader, "c/"+b, line, text, FromFrontMatter)
 		}
 	}
 }
@@ -96,7 +96,7 @@ func (l *loader) moduleFacts() {
 				line = keyLine(owner.yml, "upstream")
 			}
 			l.facts = append(l.facts, Fact{Subject: m, Relation: Related, Object: owner.doc.ID,
-				Evidence: Evidence{Path: owner.doc.Path, Line: line, Text: strings.TrimSpace(lineText(owner.src, owner.lines, line))}})
+				Evidence: Evidence{Path: owner.doc.Path, Line: line, Text: strings.TrimSpace(lineText(owner.src, owner.lines, line)), Source: FromFrontMatter}})
 		}
 	}
 }

@@ -58,6 +58,9 @@ type frontMatter struct {
 	LOC      int        `yaml:"loc"`
 	Upstream Upstream   `yaml:"upstream"`
 	Tags     StringList `yaml:"tags"`
+	// SourceHash, on a translation, is the BodyHash of the source it
+	// translates.
+	SourceHash string `yaml:"source_hash"`
 }
 
 // splitFrontMatter finds a leading YAML block delimited by --- lines.

@@ -61,7 +61,7 @@ func (l *loader) importFacts(p *parsed) []Fact {
 		}
 		seen[mod]++
 		facts = append(facts, Fact{Subject: p.doc.ID, Relation: Mentions, Object: "m/" + mod,
-			Evidence: Evidence{Path: p.doc.Path, Line: line, Text: clip(strings.TrimSpace(text), 240)}})
+			Evidence: Evidence{Path: p.doc.Path, Line: line, Text: clip(strings.TrimSpace(text), 240), Source: FromCode}})
 	}
 	for _, c := range p.code {
 		if !mayHaveImport(c.text) {

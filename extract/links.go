@@ -47,7 +47,7 @@ func (l *loader) resolveFileLinks(p *parsed) {
 				p.warn(l, line, "wikilink to unknown page [[%s]]", ref.wiki.Target)
 				continue
 			}
-			ref.wiki.href = l.opts.nodeURL(target.doc.ID) + fragment(Slug(frag)) // [[Note#Heading text]] names the heading
+			ref.wiki.href = l.pageURL(p, target.doc.ID) + fragment(Slug(frag)) // [[Note#Heading text]] names the heading
 		default:
 			var asset string
 			var ok bool
@@ -60,13 +60,13 @@ func (l *loader) resolveFileLinks(p *parsed) {
 			if !ok || target == nil {
 				continue
 			}
-			ref.link.Destination = []byte(l.opts.nodeURL(target.doc.ID) + fragment(frag))
+			ref.link.Destination = []byte(l.pageURL(p, target.doc.ID) + fragment(frag))
 		}
 		if target == p {
 			continue
 		}
 		b := p.blocks[ref.block]
-		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff))
+		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff), b.source())
 	}
 }
 
@@ -238,7 +238,19 @@ func (l *loader) resolveWiki(p *parsed, target string) *parsed {
 	return nil
 }
 
-// addFact records a fact whose subject is p's document, on p.
-func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string) {
-	p.facts = append(p.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+// pageURL is the href of node id in p's HTML: a page in p's language.
+func (l *loader) pageURL(p *parsed, id string) string {
+	if p.source == nil || p.doc.Lang == l.lang {
+		return l.opts.nodeURL(id)
+	}
+	return l.opts.nodeURLIn(p.doc.Lang, id)
+}
+
+// addFact records a fact whose subject is p's document, on p. A
+// translation adds none: its relations are its source's.
+func (l *loader) addFact(p *parsed, rel Relation, object string, line int, text string, src Source) {
+	if p.source != nil {
+		return
+	}
+	p.facts = append(p.facts, Fact{Subject: p.doc.ID, Relation: rel, Object: object, Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text, Source: src}})
 }

@@ -41,6 +41,11 @@ type loader struct {
 
 	tocEntries []*TOCEntry
 	tocPath    string
+
+	// trans are the translations, paired with their sources; lang is the
+	// language most notes are written in.
+	trans []*parsed
+	lang  string
 }
 
 type tocFile struct {
@@ -68,18 +73,21 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if err := l.walk(fsys, ".", false); err != nil {
 		return nil, err
 	}
+	l.markTranslations()
 	l.wrapper = wrapperFolder(l.files)
 	l.parallel(l.prepare)
 	if opts.Fallback != nil && !l.hasConcepts() {
 		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("bundled concepts: %w", err)
 		}
+		l.markTranslations()
 		l.parallel(func(p *parsed) {
 			if p.doc.Bundled && p.doc.Kind == "" {
 				l.prepare(p)
 			}
 		})
 	}
+	l.lang = l.mainLanguage()
 	l.identify()
 	// Every index links resolve against, and every term of the concept and
 	// project dictionary, is known after identify, so each file is parsed,
@@ -91,10 +99,14 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		l.parseMarkdown(p)
 		l.resolveFileLinks(p)
 		l.render(p)
-		l.mentions(p, dict)
-		l.docFacts(p, hasConcepts)
+		if p.source == nil {
+			// A translation's relations are its source's.
+			l.mentions(p, dict)
+			l.docFacts(p, hasConcepts)
+		}
+		p.blocks, p.code = nil, nil
 		l.release(p)
-	})
+	}, l.files, l.trans)
 	l.moduleFacts()
 	l.structure()
 	return l.corpus(), nil
@@ -111,9 +123,12 @@ func (l *loader) release(p *parsed) {
 	}
 }
 
-// parallel runs f over every file on opts.Workers goroutines; f touches
-// only its own file.
-func (l *loader) parallel(f func(*parsed)) {
+// parallel runs f over every file (or over the lists given) on
+// opts.Workers goroutines; f touches only its own file.
+func (l *loader) parallel(f func(*parsed), lists ...[]*parsed) {
+	if len(lists) == 0 {
+		lists = [][]*parsed{l.files}
+	}
 	ch := make(chan *parsed)
 	var wg sync.WaitGroup
 	for i := 0; i < l.opts.Workers; i++ {
@@ -125,8 +140,10 @@ func (l *loader) parallel(f func(*parsed)) {
 			}
 		}()
 	}
-	for _, p := range l.files {
-		ch <- p
+	for _, list := range lists {
+		for _, p := range list {
+			ch <- p
+		}
 	}
 	close(ch)
 	wg.Wait()
@@ -140,7 +157,7 @@ func wrapperFolder(files []*parsed) string {
 	inner := map[string]bool{}
 	for _, p := range files {
 		top, rest, ok := strings.Cut(p.doc.Path, "/")
-		if !ok || p.doc.Bundled {
+		if !ok || p.doc.Bundled || p.lang != "" {
 			continue
 		}
 		if wrapper != "" && top != wrapper {
@@ -303,6 +320,8 @@ func (l *loader) normalize(p string, src []byte) ([]byte, bool) {
 func (l *loader) prepare(p *parsed) {
 	d := p.doc
 	var ds diags
+	d.SourceHash = BodyHash(p.src)
+	d.Lang = detectLang(body(p.src))
 	yml, present, closed := splitFrontMatter(p.src)
 	var fm frontMatter
 	switch {
@@ -323,11 +342,18 @@ func (l *loader) prepare(p *parsed) {
 	}
 	p.fm = fm
 	p.lines = lineStarts(p.src)
-	dir, file := path.Split(d.Path)
+	// A translation's kind and id are its source's; until it is paired
+	// they are worked out from the source's path.
+	idPath := d.Path
+	if p.sourcePath != "" {
+		idPath = p.sourcePath
+		d.SourceHash = strings.TrimSpace(fm.SourceHash)
+	}
+	dir, file := path.Split(idPath)
 	dir = strings.TrimSuffix(dir, "/")
 	name := strings.TrimSuffix(file, path.Ext(file))
 	isIndex := strings.EqualFold(name, "index") || strings.EqualFold(name, "readme") || name == "_index"
-	rel := d.Path
+	rel := idPath
 	if l.wrapper != "" && !d.Bundled {
 		rel = strings.TrimPrefix(rel, l.wrapper+"/")
 	}
@@ -362,7 +388,7 @@ func (l *loader) prepare(p *parsed) {
 		id := firstNonEmpty(fm.ID, name)
 		d.ID = "c/" + id
 	default:
-		id := strings.TrimSuffix(d.Path, path.Ext(d.Path))
+		id := strings.TrimSuffix(idPath, path.Ext(idPath))
 		if isIndex && dir != "" {
 			id = dir
 		}
@@ -454,6 +480,23 @@ func firstHeading(src []byte) string {
 	return ""
 }
 
+// mainLanguage is the language most of the reader's notes are written in.
+func (l *loader) mainLanguage() string {
+	count := map[string]int{}
+	for _, p := range l.files {
+		if !p.doc.Bundled && p.lang == "" {
+			count[p.doc.Lang]++
+		}
+	}
+	best := "en"
+	for lang, n := range count {
+		if n > count[best] || (n == count[best] && lang < best) {
+			best = lang
+		}
+	}
+	return best
+}
+
 // identify indexes documents by path, id, file name and title, reports
 // duplicate ids, and adds a page for every project that has none.
 func (l *loader) identify() {
@@ -470,14 +513,14 @@ func (l *loader) identify() {
 		b := strings.ToLower(path.Base(a))
 		l.assetByBase[b] = append(l.assetByBase[b], a)
 	}
+	var trans []*parsed
 	kept := l.files[:0]
-	for _, p := range l.files {
-		l.diags.list = append(l.diags.list, p.diags...)
+	index := func(p *parsed) {
 		if first, dup := l.byID[p.doc.ID]; dup {
 			if !p.doc.Bundled {
 				l.diags.errorf(p.doc.Path, keyLine(p.yml, "id"), "duplicate id %s: %s has it already", p.doc.ID, first.doc.Path)
 			}
-			continue
+			return
 		}
 		kept = append(kept, p)
 		l.byID[p.doc.ID] = p
@@ -492,12 +535,24 @@ func (l *loader) identify() {
 		t := strings.ToLower(p.doc.Title)
 		l.byTitle[t] = append(l.byTitle[t], p)
 	}
+	for _, p := range l.files {
+		l.diags.list = append(l.diags.list, p.diags...)
+		if p.lang != "" {
+			trans = append(trans, p)
+			continue
+		}
+		index(p)
+	}
+	l.files = kept
+	for _, p := range l.pairTranslations(trans) {
+		index(p)
+	}
 	l.files = kept
 	var implicit []*parsed
 	for _, p := range l.files {
 		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
 			if _, ok := l.byID["p/"+pr]; !ok {
-				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr}, lines: []int{0}, implicit: true}
+				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr, Lang: l.lang}, lines: []int{0}, implicit: true}
 				l.byID[ip.doc.ID] = ip
 				implicit = append(implicit, ip)
 			}

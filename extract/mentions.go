@@ -89,8 +89,12 @@ func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
 			text := sentence(b.text, m.start)
 			count[target]++
 			line := p.line(b.srcOffset(m.start))
-			facts = append(facts, Fact{Subject: p.doc.ID, Relation: Mentions, Object: target,
-				Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text}})
+			rel := Mentions
+			if b.aside || comparative(text) {
+				rel = Compares
+			}
+			facts = append(facts, Fact{Subject: p.doc.ID, Relation: rel, Object: target,
+				Evidence: Evidence{Path: p.doc.Path, Line: line, Text: text, Source: b.source()}})
 		})
 	}
 	return facts

@@ -19,6 +19,19 @@ type block struct {
 	text   string
 	masked string
 	pieces []piece // sorted by textOff
+	// heading marks a heading's text: what a section is about.
+	heading bool
+	// aside marks prose in a section about other systems (design notes,
+	// read next): what it names is compared with, not used.
+	aside bool
+}
+
+// source is what kind of text the block is, for evidence.
+func (b *block) source() Source {
+	if b.heading {
+		return FromHeading
+	}
+	return FromProse
 }
 
 type piece struct{ textOff, srcOff int }
@@ -60,10 +73,15 @@ type parsed struct {
 	fm       frontMatter
 	yml      []byte
 	implicit bool // a project page made up for a folder or a project id
-	diags    []Diagnostic
-	later    []Diagnostic // from parallel phases, merged in corpus()
-	facts    []Fact       // likewise
-	assets   []string     // files of the notes it shows or links to, likewise
+	// lang and sourcePath are set on a translation: its language and the
+	// path of the note it translates; source once it is paired.
+	lang       string
+	sourcePath string
+	source     *parsed
+	diags      []Diagnostic
+	later      []Diagnostic // from parallel phases, merged in corpus()
+	facts      []Fact       // likewise
+	assets     []string     // files of the notes it shows or links to, likewise
 }
 
 func lineStarts(src []byte) []int {
@@ -93,13 +111,18 @@ func (l *loader) parseMarkdown(p *parsed) {
 	p.ast = root
 	src := p.src
 	var all strings.Builder
+	aside := false // inside a section about other systems
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
+			if n.Level <= 2 {
+				aside = comparisonSection(string(n.Text(src)))
+			}
 			b := p.collect(n)
+			b.heading = true
 			id, _ := n.AttributeString("id")
 			idb, _ := id.([]byte)
 			p.doc.Headings = append(p.doc.Headings, Heading{Level: n.Level, ID: string(idb), Text: strings.TrimSpace(b.text), Line: p.line(blockStart(n))})
@@ -108,6 +131,7 @@ func (l *loader) parseMarkdown(p *parsed) {
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock, *extast.TableCell:
 			b := p.collect(n)
+			b.aside = aside
 			all.WriteString(b.text)
 			all.WriteByte('\n')
 			return ast.WalkSkipChildren, nil

@@ -30,9 +30,9 @@ func (l *loader) structure() {
 	l.tocPath = tocPath
 	evidence := func(e *TOCEntry) Evidence {
 		if tocPath == "" {
-			return Evidence{Path: l.byID[e.DocID].doc.Path, Line: 1, Text: "in folder " + path.Dir(l.byID[e.DocID].doc.Path)}
+			return Evidence{Path: l.byID[e.DocID].doc.Path, Line: 1, Text: "in folder " + path.Dir(l.byID[e.DocID].doc.Path), Source: FromContents}
 		}
-		return Evidence{Path: tocPath, Line: e.Line, Text: e.Title}
+		return Evidence{Path: tocPath, Line: e.Line, Text: e.Title, Source: FromContents}
 	}
 	hasParent := map[string]bool{}
 	var order []string
@@ -66,7 +66,7 @@ func (l *loader) structure() {
 	visit("", toc)
 	for i := 1; i < len(order); i++ {
 		prev := l.byID[order[i-1]].doc
-		ev := Evidence{Path: tocPath, Line: lineOf[order[i]], Text: "after " + prev.Title}
+		ev := Evidence{Path: tocPath, Line: lineOf[order[i]], Text: "after " + prev.Title, Source: FromContents}
 		if tocPath == "" {
 			ev.Path, ev.Line = l.byID[order[i]].doc.Path, 1
 		}
@@ -82,7 +82,7 @@ func (l *loader) structure() {
 		}
 		if !hasParent[d.ID] && d.Kind != KindProject && d.Project != "" {
 			l.facts = append(l.facts, Fact{Subject: "p/" + d.Project, Relation: Contains, Object: d.ID,
-				Evidence: Evidence{Path: d.Path, Line: keyLine(p.yml, "project"), Text: "project: " + d.Project}})
+				Evidence: Evidence{Path: d.Path, Line: keyLine(p.yml, "project"), Text: "project: " + d.Project, Source: FromFrontMatter}})
 		}
 	}
 }
@@ -277,7 +277,13 @@ func (l *loader) folderTOC() []*TOCEntry {
 // corpus assembles the result in a deterministic order.
 func (l *loader) corpus() *Corpus {
 	l.pruneBundled()
-	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath, Assets: map[string]bool{}, AssetFS: l.fsys}
+	c := &Corpus{TOC: l.tocEntries, TOCFile: l.tocPath, Assets: map[string]bool{}, AssetFS: l.fsys, Lang: l.lang}
+	for _, t := range l.trans {
+		for _, a := range t.assets {
+			c.Assets[a] = true
+		}
+		l.diags.list = append(l.diags.list, t.later...)
+	}
 	for _, p := range l.files {
 		c.Docs = append(c.Docs, p.doc)
 		for _, a := range p.assets {

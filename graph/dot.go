@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,9 +18,18 @@ type DOTOptions struct {
 	StubURL func(q Query) string
 	// GraphID prefixes every SVG element id, so several maps can share a page.
 	GraphID string
-	// Compact leaves out the title, the legend and edge labels: for
-	// thumbnails, whose page says what they show (edges keep tooltips).
+	// Compact leaves out the title and edge labels and draws one short line
+	// per node in a larger font: for thumbnails, whose page says what they
+	// show (nodes and edges keep their tooltips).
 	Compact bool
+	// Lang is the language of the labels: "zh" draws a node's Chinese
+	// title where it has one. One language a label: a map of two-line
+	// labels shows half as many of them.
+	Lang string
+	// Legend draws a key of the node kinds, and what the view leaves out,
+	// into the picture: for downloads, which stand alone. Pages show it
+	// beside the map instead.
+	Legend bool
 }
 
 // Fonts: Graphviz sizes text with Helvetica metrics (the name starts with
@@ -68,7 +78,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	switch v.Query.Layout {
 	case "dot":
 		// Bound dot's crossing minimisation: a third of the time on big maps.
-		p(", nslimit=1, nslimit1=1, mclimit=0.3, ranksep=0.5, nodesep=0.25")
+		p(", nslimit=1, nslimit1=1, mclimit=0.3")
+		if opt.Compact {
+			p(", ranksep=0.35, nodesep=0.08")
+		} else {
+			p(", ranksep=0.5, nodesep=0.25")
+		}
 	default:
 		// Straight edges: spline routing around nodes costs more than the
 		// layout itself on a few hundred edges.
@@ -78,6 +93,10 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	p("  node [fontname=%s, fontsize=11, style=\"filled,rounded\", penwidth=1.2, margin=\"0.12,0.05\"];\n", Quote(fontName))
 	p("  edge [fontname=%s, fontsize=9, color=\"#7a8794\", fontcolor=\"#55606b\", arrowsize=0.7];\n", Quote(fontName))
 
+	rank := map[string]int{}
+	for i, id := range v.LabelOrder() {
+		rank[id] = i
+	}
 	byCluster := map[string][]*ViewNode{}
 	for _, n := range v.Nodes {
 		byCluster[n.Cluster] = append(byCluster[n.Cluster], n)
@@ -98,7 +117,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		p("\n")
 		members := byCluster[c.ID]
 		for _, n := range members {
-			writeNode(p, n, opt, gid, indent+"  ")
+			writeNode(p, n, rank[n.ID], opt, gid, indent+"  ")
 		}
 		// dot puts every member of a cluster that touches the same node in
 		// one rank: fifty articles of a concept made one column fifty nodes
@@ -117,7 +136,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		writeCluster(c, "  ")
 	}
 	for _, n := range byCluster[""] {
-		writeNode(p, n, opt, gid, "  ")
+		writeNode(p, n, rank[n.ID], opt, gid, "  ")
 	}
 	// Edge labels become virtual nodes in dot; on a crowded map they cost
 	// seconds and hide the nodes, so the kinds stay in tooltips and classes.
@@ -128,8 +147,14 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		for i, k := range ks {
 			cls[i] = "rel-" + string(k)
 		}
-		p("  %s -> %s [id=%s, class=%s, tooltip=%s", Quote(e.From), Quote(e.To),
-			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(edgeTooltip(e)))
+		from, to, back := e.From, e.To, ""
+		if opt.Compact && v.Node(e.To) != nil && v.Node(e.To).Focus {
+			// A thumbnail is a star: every neighbour on the focus's right,
+			// the arrows still pointing the way the relation goes.
+			from, to, back = e.To, e.From, ", dir=back"
+		}
+		p("  %s -> %s [id=%s, class=%s, tooltip=%s%s", Quote(from), Quote(to),
+			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(edgeTooltip(e)), back)
 		if labels {
 			p(", label=%s", Quote(e.Label()))
 		}
@@ -141,7 +166,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		}
 		p("];\n")
 	}
-	if !opt.Compact {
+	if opt.Legend {
 		writeLegend(p, v, gid)
 	}
 	p("}\n")
@@ -155,13 +180,19 @@ func minf(a, b float64) float64 {
 	return b
 }
 
-func writeNode(p func(string, ...any), n *ViewNode, opt DOTOptions, gid, indent string) {
+// writeNode writes one node; rank is its place in LabelOrder, which the
+// browser reads from the prio-N class to decide which labels to show.
+func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gid, indent string) {
 	st := kindStyle[n.Kind]
-	label := wrap(clip(n.Label, 64), 26)
-	if n.LabelZh != "" && n.LabelZh != n.Label && n.Kind != Article {
-		label += "\n" + clip(n.LabelZh, 32)
+	name := n.Label
+	if opt.Lang == "zh" && n.LabelZh != "" {
+		name = n.LabelZh
 	}
-	class := "kind-" + string(n.Kind)
+	label := wrap(clip(name, 64), 26)
+	if opt.Compact {
+		label = wrap(clip(name, 44), 24)
+	}
+	class := "kind-" + string(n.Kind) + " prio-" + strconv.Itoa(rank)
 	if n.Focus {
 		class += " focus"
 	}
@@ -171,6 +202,9 @@ func writeNode(p func(string, ...any), n *ViewNode, opt DOTOptions, gid, indent 
 	}
 	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
 		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
+	if opt.Compact {
+		p(", fontsize=13")
+	}
 	if n.Focus {
 		p(", penwidth=2.5")
 	}

@@ -49,13 +49,14 @@ func parseQuery(c *gin.Context) (graph.Query, error) {
 const localMapID = "local"
 
 // dotOptions links nodes to their pages and stubs to their narrower maps.
-func dotOptions(gid string) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID}
+// A download carries its legend; a page shows it beside the map.
+func dotOptions(gid string, download bool) graph.DOTOptions {
+	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID, Legend: download}
 }
 
-func viewDOT(v *graph.View, gid string) []byte {
+func viewDOT(v *graph.View, gid string, download bool) []byte {
 	var buf bytes.Buffer
-	_ = v.WriteDOT(&buf, dotOptions(gid))
+	_ = v.WriteDOT(&buf, dotOptions(gid, download))
 	return buf.Bytes()
 }
 
@@ -71,7 +72,7 @@ func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, e
 func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
-	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid), v.Query.Layout, "svg")
+	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid, false), v.Query.Layout, "svg")
 }
 
 // etag is a weak validator of (server process, graph version, what). The
@@ -213,7 +214,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 		var buf bytes.Buffer
 		switch f.ext {
 		case "dot":
-			_ = v.WriteDOT(&buf, dotOptions("map"))
+			_ = v.WriteDOT(&buf, dotOptions("map", true))
 		case "json":
 			_ = v.WriteJSON(&buf, NodeURL)
 		case "graphml":
@@ -223,7 +224,7 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 		default:
 			ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 			defer cancel()
-			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map"), v.Query.Layout, f.ext)
+			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, f.ext)
 			if err != nil {
 				s.fail(c, err)
 				return

@@ -164,14 +164,15 @@ func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.
 	return template.HTML(s.hl.highlight(html))
 }
 
-const localMapBudget = 12
+const localMapBudget = 10
 
 // localMap is the ego view of depth 1 around id, inline in the sidebar: at
 // most localMapBudget nodes (the strongest neighbours, the rest counted in
-// "+N more" stubs), laid out by sfdp, which draws a star round rather than
-// as dot's one tall column, so that a 340-pixel thumbnail stays legible.
+// "+N more" stubs), one short name each, laid out by dot from left to
+// right: the article between a column of what leads to it and a column of
+// what it leads to, at a size where every name reads in a 340-pixel column.
 func (s *Server) localMap(ctx context.Context, st *site, id string) (template.HTML, string) {
-	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "sfdp"}
+	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
 	v, err := st.graph.View(q)
 	if err != nil {
 		return "", ""

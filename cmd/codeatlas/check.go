@@ -40,7 +40,7 @@ errors (or, with --strict, warnings).`,
 				fmt.Fprintln(out, d)
 			}
 			errs, warns := c.Counts()
-			fmt.Fprintf(out, "%d documents, %d errors, %d warnings\n", countDocs(c), errs, warns)
+			fmt.Fprintf(out, "%d documents (%s), %d errors, %d warnings\n", countDocs(c), line(c.DocsByLanguage()), errs, warns)
 			if errs > 0 || strict && warns > 0 {
 				return exitError{fmt.Sprintf("%d errors, %d warnings", errs, warns)}
 			}
@@ -53,11 +53,14 @@ errors (or, with --strict, warnings).`,
 	return cmd
 }
 
+// countDocs counts the files of the notes: documents and their
+// translations, not the pages made up for folders or borrowed from the
+// bundled catalog.
 func countDocs(c *extract.Corpus) int {
 	n := 0
 	for _, d := range c.Docs {
 		if d.Path != "" && !d.Bundled {
-			n++
+			n += 1 + len(d.Translations)
 		}
 	}
 	return n

@@ -109,7 +109,7 @@ func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, format string) er
 		return v.WriteMermaid(w, web.NodeURL)
 	}
 	var dot bytes.Buffer
-	if err := v.WriteDOT(&dot, graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL}); err != nil {
+	if err := v.WriteDOT(&dot, graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL, Legend: true}); err != nil {
 		return err
 	}
 	if format == "dot" {

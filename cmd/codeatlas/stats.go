@@ -14,6 +14,7 @@ import (
 // statsJSON is the shape of `stats --json`.
 type statsJSON struct {
 	Documents   int            `json:"documents"`
+	Languages   map[string]int `json:"languages"`
 	Nodes       map[string]int `json:"nodes"`
 	Edges       map[string]int `json:"edges"`
 	Diagnostics map[string]int `json:"diagnostics"`
@@ -41,6 +42,7 @@ func newStats() *cobra.Command {
 				return enc.Encode(s)
 			}
 			fmt.Fprintf(out, "documents  %d\n", s.Documents)
+			fmt.Fprintf(out, "languages  %s\n", line(s.Languages))
 			fmt.Fprintf(out, "nodes      %s\n", line(s.Nodes))
 			fmt.Fprintf(out, "edges      %s\n", line(s.Edges))
 			fmt.Fprintf(out, "diagnostics %d errors, %d warnings\n", s.Diagnostics["error"], s.Diagnostics["warning"])
@@ -55,6 +57,7 @@ func newStats() *cobra.Command {
 func computeStats(c *extract.Corpus, g *graph.Graph) statsJSON {
 	s := statsJSON{Nodes: map[string]int{}, Edges: map[string]int{}, Diagnostics: map[string]int{}}
 	s.Documents = countDocs(c)
+	s.Languages = c.DocsByLanguage()
 	for _, k := range graph.Kinds {
 		s.Nodes[string(k)] = 0
 	}

@@ -7,43 +7,45 @@
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
-  // ---- pan and zoom on the main map ----
-  function PanZoom(container) {
-    var svg = $("svg", container);
-    if (!svg) return null;
+  // ---- pan and zoom ----
+  // PanZoom moves the SVG's viewBox. It never zooms out past the whole map
+  // (home): a smaller drawing only shrinks the shapes while the labels,
+  // which keep their size on screen, run out of room.
+  function PanZoom(svg, onChange) {
     var vb = svg.viewBox.baseVal;
+    if (!vb || !vb.width) return null;
     var home = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.classList.add("zoomable");
     var state = { x: home.x, y: home.y, w: home.w, h: home.h };
-    function apply() { svg.setAttribute("viewBox", state.x + " " + state.y + " " + state.w + " " + state.h); }
+    function apply() {
+      svg.setAttribute("viewBox", state.x + " " + state.y + " " + state.w + " " + state.h);
+      if (onChange) onChange();
+    }
     function zoom(factor, cx, cy) {
       var r = svg.getBoundingClientRect();
       var px = cx === undefined ? 0.5 : (cx - r.left) / r.width;
       var py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
-      var nw = Math.min(Math.max(state.w * factor, home.w / 40), home.w * 4);
+      var nw = Math.min(Math.max(state.w * factor, home.w / 40), home.w);
       var nh = nw * state.h / state.w;
       state.x += (state.w - nw) * px;
       state.y += (state.h - nh) * py;
       state.w = nw; state.h = nh;
+      if (nw >= home.w) { state.x = home.x; state.y = home.y; }
       apply();
     }
     function reset() { state = { x: home.x, y: home.y, w: home.w, h: home.h }; apply(); }
     function centerOn(el) {
       var b = el.getBBox();
-      var m = el.getCTM && el.getCTM();
       // Graphviz puts nodes inside a translated group; map the box to the
       // root's user space through the group's transform.
-      var g = $("g.graph", svg);
-      var t = g && g.transform.baseVal.consolidate();
-      var dx = t ? t.matrix.e : 0, dy = t ? t.matrix.f : 0;
+      var t = graphOffset(svg);
       state.w = Math.min(home.w, Math.max(b.width * 6, home.w / 4));
       state.h = state.w * home.h / home.w;
-      state.x = b.x + dx + b.width / 2 - state.w / 2;
-      state.y = b.y + dy + b.height / 2 - state.h / 2;
+      state.x = b.x + t.x + b.width / 2 - state.w / 2;
+      state.y = b.y + t.y + b.height / 2 - state.h / 2;
       apply();
-      return m;
     }
     svg.addEventListener("wheel", function (e) {
       e.preventDefault();
@@ -58,14 +60,15 @@
     window.addEventListener("pointermove", function (e) {
       if (!drag) return;
       var r = svg.getBoundingClientRect();
-      var dx = (e.clientX - drag.x) * state.w / r.width, dy = (e.clientY - drag.y) * state.h / r.height;
+      var s = Math.max(state.w / r.width, state.h / r.height);
       if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 4) moved = true;
-      state.x = drag.sx - dx; state.y = drag.sy - dy; apply();
+      if (!moved) return;
+      state.x = drag.sx - (e.clientX - drag.x) * s; state.y = drag.sy - (e.clientY - drag.y) * s; apply();
     });
     window.addEventListener("pointerup", function () { drag = null; });
     // A drag must not end in a click that follows a node's link.
-    svg.addEventListener("click", function (e) { if (moved) { e.preventDefault(); moved = false; } }, true);
-    // Pinch: two pointers on a touch screen.
+    svg.addEventListener("click", function (e) { if (moved) { e.preventDefault(); e.stopPropagation(); moved = false; } }, true);
+    // Pinch: two fingers on a touch screen.
     var touches = {};
     svg.addEventListener("touchmove", function (e) {
       if (e.touches.length !== 2) return;
@@ -79,39 +82,209 @@
     return { zoom: zoom, reset: reset, centerOn: centerOn, svg: svg };
   }
 
+  // graphOffset is the translation Graphviz gives its top group: node
+  // coordinates plus it are the root's user space.
+  function graphOffset(svg) {
+    var g = $("g.graph", svg);
+    var t = g && g.transform.baseVal.consolidate();
+    return t ? { x: t.matrix.e, y: t.matrix.f } : { x: 0, y: 0 };
+  }
+
+  // ---- labels that belong to the screen ----
+  // placeLabels decides which labels to show: each candidate is a screen
+  // box {x1, y1, x2, y2} with its prio (lower first; below 0 the view's
+  // focus, always first), forced (its place among the labels the reader
+  // points at, which come next) and want (false: never shown). Greedily,
+  // in that order, a label is shown unless it would overlap one already
+  // shown. It returns one boolean per candidate, in their order.
+  function placeLabels(cands) {
+    var order = cands.map(function (c, i) { return i; });
+    function rank(c) { return c.prio < 0 ? 0 : c.forced !== undefined ? 1 : 2; }
+    order.sort(function (a, b) {
+      var ca = cands[a], cb = cands[b];
+      var fa = ca.forced !== undefined ? ca.forced : 0, fb = cb.forced !== undefined ? cb.forced : 0;
+      return rank(ca) - rank(cb) || fa - fb || ca.prio - cb.prio || a - b;
+    });
+    var placed = [], shown = cands.map(function () { return false; });
+    order.forEach(function (i) {
+      var a = cands[i];
+      if (!a.want) return;
+      for (var j = 0; j < placed.length; j++) {
+        var b = placed[j];
+        if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) return;
+      }
+      placed.push(a);
+      shown[i] = true;
+    });
+    return shown;
+  }
+  // The browser test checks the placement rules on their own.
+  window.codeatlasPlaceLabels = placeLabels;
+
+  // Graphviz draws labels into the picture, so scaling a map to its box
+  // shrinks them with it: 3 px on the overview. Labels keeps every label at
+  // a readable size on screen whatever the zoom (at least min px; the shapes
+  // keep scaling) and hides, by priority, those that would collide: the
+  // focus first, then what the reader points at and its neighbours, then
+  // projects and clusters, then the most connected nodes. The server states
+  // the priority as a prio-N class on each node; diagrams written by hand
+  // have none and rank by degree.
+  function Labels(svg, opts) {
+    opts = opts || {};
+    var min = opts.min || 12, max = opts.max || Infinity, pad = 2;
+    var items = [], forced = {}, queued = false;
+    var off = graphOffset(svg);
+    var degree = {};
+    $all("g.edge > title", svg).forEach(function (t) {
+      var ends = t.textContent.split(/->|--/);
+      ends.forEach(function (e) { degree[e] = (degree[e] || 0) + 1; });
+    });
+    function fontSize(t) {
+      var fs = parseFloat(t.getAttribute("font-size"));
+      return fs > 0 ? fs : 14;
+    }
+    function box(texts) {
+      var x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+      texts.forEach(function (t) {
+        var b = t.getBBox();
+        x1 = Math.min(x1, b.x); y1 = Math.min(y1, b.y);
+        x2 = Math.max(x2, b.x + b.width); y2 = Math.max(y2, b.y + b.height);
+      });
+      return { x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
+    }
+    function add(g, texts, kind, prio, center) {
+      texts = texts.filter(function (t) { return t.textContent.trim() !== ""; });
+      if (!texts.length) return;
+      var b = box(texts);
+      if (!(b.w > 0)) return;
+      var c = center || { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+      items.push({ g: g, texts: texts, kind: kind, prio: prio, id: g.id, cx: c.x, cy: c.y,
+        b: b, fs: fontSize(texts[0]) });
+    }
+    var order = 0;
+    $all("g.node", svg).forEach(function (g) {
+      var m = /(?:^|\s)prio-(\d+)/.exec(g.getAttribute("class") || "");
+      var title = $("title", g);
+      var name = title ? title.textContent : "";
+      var prio = m ? +m[1] : 1000 - (degree[name] || 0) + (order++) / 10000;
+      if (!m && g.classList.contains("focus")) prio = -1;
+      var shape = $("polygon, ellipse, path, rect", g), sb = shape && shape.getBBox();
+      add(g, $all("text", g), "node", prio, sb ? { x: sb.x + sb.width / 2, y: sb.y + sb.height / 2 } : null);
+    });
+    // Cluster titles rank with the projects (they are projects or sections).
+    $all("g.cluster", svg).forEach(function (g) {
+      add(g, $all(":scope > text, :scope > g > a > text", g), "cluster", 0.5);
+    });
+    $all("g.edge", svg).forEach(function (g) { add(g, $all("text", g), "edge", 1e6); });
+    // The map's title is the page's heading already.
+    $all(":scope > g.graph > text, :scope > g.graph > g > a > text", svg).forEach(function (t) { t.classList.add("lbl-title"); });
+
+    function scale() {
+      var r = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
+      var s = Math.min(r.width / vb.width, r.height / vb.height);
+      return { s: s, x: vb.x, y: vb.y, ox: (r.width - vb.width * s) / 2, oy: (r.height - vb.height * s) / 2 };
+    }
+    // layout places the labels for the current zoom.
+    function layout() {
+      queued = false;
+      var v = scale();
+      if (!(v.s > 0)) return;
+      var cands = items.map(function (it) {
+        var nat = it.fs * v.s, k = 1;
+        if (it.kind !== "edge") k = nat < min ? min / nat : nat > max ? max / nat : 1;
+        var sx = (it.cx + off.x - v.x) * v.s + v.ox, sy = (it.cy + off.y - v.y) * v.s + v.oy;
+        var hw = it.b.w * k * v.s / 2 + pad, hh = it.b.h * k * v.s / 2 + pad;
+        var dx = (it.b.x + it.b.w / 2 - it.cx) * k * v.s, dy = (it.b.y + it.b.h / 2 - it.cy) * k * v.s;
+        it.k = k;
+        return { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh,
+          prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
+      });
+      var shown = placeLabels(cands);
+      items.forEach(function (it, i) {
+        var show = shown[i], k = it.k;
+        it.g.classList.toggle("lbl-off", !show);
+        it.g.classList.toggle("lbl-big", k > 1.05);
+        var tf = k === 1 ? null : "translate(" + it.cx + " " + it.cy + ") scale(" + k.toFixed(3) + ") translate(" + (-it.cx) + " " + (-it.cy) + ")";
+        if (tf !== it.tf) {
+          it.tf = tf;
+          it.texts.forEach(function (t) { if (tf) t.setAttribute("transform", tf); else t.removeAttribute("transform"); });
+        }
+      });
+    }
+    function update() {
+      if (queued) return;
+      queued = true;
+      window.requestAnimationFrame(layout);
+    }
+    window.addEventListener("resize", update);
+    layout();
+    return {
+      update: update, layout: layout,
+      // force shows these node ids' labels before any other (after the focus).
+      force: function (ids) {
+        forced = {};
+        (ids || []).forEach(function (id, i) { forced[id] = i; });
+        layout();
+      },
+      items: items
+    };
+  }
+
   // ---- hover: neighbours and edge evidence ----
-  function Highlighter(container, data) {
-    var svg = $("svg", container);
+  function Highlighter(svg, data, labels) {
     var byNode = {};
     data.edges.forEach(function (e) {
       (byNode[e.from] = byNode[e.from] || []).push(e);
       (byNode[e.to] = byNode[e.to] || []).push(e);
     });
     function el(id) { return document.getElementById(id); }
+    var current = null;
     function clear() {
+      current = null;
       svg.classList.remove("dimmed");
       $all(".hl", svg).forEach(function (x) { x.classList.remove("hl"); });
+      if (labels) labels.force([]);
     }
     function nodeFor(target) {
       var g = target.closest && target.closest("g.node");
       return g && g.id.indexOf("map-") === 0 ? g.id.slice(4) : null;
     }
     function show(id) {
+      if (id === current) return;
       clear();
       var n = el("map-" + id);
       if (!n) return;
+      current = id;
       svg.classList.add("dimmed");
       n.classList.add("hl");
+      var shown = [n.id];
       (byNode[id] || []).forEach(function (e) {
         var ge = el(e.id);
         if (ge) ge.classList.add("hl");
         var other = el("map-" + (e.from === id ? e.to : e.from));
-        if (other) other.classList.add("hl");
+        if (other) { other.classList.add("hl"); shown.push(other.id); }
       });
+      // Its label and its neighbours' go before any other.
+      if (labels) labels.force(shown);
     }
     var info = $("#edgeinfo");
     var edgesByID = {};
     data.edges.forEach(function (e) { edgesByID[e.id] = e; });
+    // The evidence of an edge shows beside the pointer, where the reader
+    // is looking, and goes when the pointer leaves the edge.
+    function place(ev) {
+      var w = info.offsetWidth, h = info.offsetHeight;
+      var x = ev.clientX + 14, y = ev.clientY + 14;
+      if (x + w > window.innerWidth - 8) x = Math.max(8, ev.clientX - w - 14);
+      if (y + h > window.innerHeight - 8) y = Math.max(8, ev.clientY - h - 14);
+      info.style.left = x + "px";
+      info.style.top = y + "px";
+    }
+    svg.addEventListener("mouseout", function (ev) {
+      var ge = ev.target.closest && ev.target.closest("g.edge");
+      if (ge && info && !(ev.relatedTarget && ge.contains(ev.relatedTarget))) info.hidden = true;
+    });
+    svg.addEventListener("mousemove", function (ev) { if (info && !info.hidden) place(ev); });
     svg.addEventListener("mouseover", function (ev) {
       var id = nodeFor(ev.target);
       if (id) { show(id); return; }
@@ -126,9 +299,20 @@
         e.evidence.forEach(function (t) { var li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
         info.appendChild(ul);
         info.hidden = false;
+        place(ev);
       }
     });
     svg.addEventListener("mouseleave", function () { clear(); });
+    // On a touch screen there is no hover: the first tap on a node shows
+    // its name and neighbours, a second tap on it opens its page.
+    var touch = false;
+    svg.addEventListener("pointerdown", function (ev) { touch = ev.pointerType === "touch"; });
+    svg.addEventListener("click", function (ev) {
+      var id = nodeFor(ev.target);
+      if (!touch || !id || id === current) return;
+      ev.preventDefault();
+      show(id);
+    });
     svg.addEventListener("focusin", function (ev) { var id = nodeFor(ev.target); if (id) show(id); });
     return { show: show, clear: clear };
   }
@@ -171,21 +355,45 @@
     };
   }
 
-  function Suggest(input, list, onPick) {
+  // Suggest offers pages as the reader types; picking one opens it. When
+  // the page has a map with that node on it, onShow (a second action, the
+  // button beside the suggestion) shows it there instead.
+  function Suggest(input, list, onPick, onShow) {
     var timer = null, items = [], active = -1, source = searchSource();
     function render() {
       list.textContent = "";
       items.forEach(function (h, i) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
-        li.id = "sugg-" + i;
+        li.id = input.id + "-sugg-" + i;
         li.className = "kind-" + h.kind + (i === active ? " active" : "");
-        li.textContent = h.label + (h.label_zh ? " · " + h.label_zh : "") + "  (" + h.kind + ")";
+        var name = document.createElement("span");
+        name.className = "name";
+        name.textContent = h.label + (h.project ? " — " + h.project : "");
+        li.appendChild(name);
+        if (h.label_zh && h.label_zh !== h.label) {
+          var zh = document.createElement("span");
+          zh.className = "zh";
+          zh.textContent = h.label_zh;
+          li.appendChild(zh);
+        }
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = h.kind_label || h.kind;
+        li.appendChild(kind);
+        if (onShow && onShow.has(h.id)) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "on-map";
+          b.textContent = list.getAttribute("data-show-label") || "on the map";
+          b.addEventListener("mousedown", function (e) { e.preventDefault(); e.stopPropagation(); list.hidden = true; onShow.show(h); });
+          li.appendChild(b);
+        }
         li.addEventListener("mousedown", function (e) { e.preventDefault(); onPick(h); });
         list.appendChild(li);
       });
       list.hidden = items.length === 0;
-      if (active >= 0) input.setAttribute("aria-activedescendant", "sugg-" + active); else input.removeAttribute("aria-activedescendant");
+      if (active >= 0) input.setAttribute("aria-activedescendant", input.id + "-sugg-" + active); else input.removeAttribute("aria-activedescendant");
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -227,10 +435,66 @@
     });
   }
 
+  // naturalSize draws a diagram one pixel per point, enlarged where its
+  // smallest text would be under 13 px, and no wider than maxWidth.
+  function naturalSize(svg, maxWidth) {
+    var vb = svg.viewBox.baseVal;
+    if (!vb || !vb.width) return;
+    var fs = Infinity;
+    $all("text", svg).forEach(function (t) { var f = parseFloat(t.getAttribute("font-size")); if (f > 0) fs = Math.min(fs, f); });
+    var k = fs < 13 ? 13 / fs : 1;
+    if (maxWidth && vb.width * k > maxWidth) k = maxWidth / vb.width;
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.style.width = (vb.width * k).toFixed(0) + "px";
+    svg.style.height = (vb.height * k).toFixed(0) + "px";
+  }
+
+  // Diagram opens a diagram full screen, with pan, zoom and labels as on a
+  // map; onOpen hands the page's keys to it.
+  function Diagram(svg, onOpen) {
+    var fig = svg.closest("figure");
+    if (!fig || !window.HTMLDialogElement) return;
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "fullscreen";
+    btn.textContent = "Full screen";
+    btn.setAttribute("aria-label", "Open this diagram full screen");
+    fig.insertBefore(btn, fig.firstChild);
+    function open() {
+      var dlg = document.createElement("dialog");
+      dlg.className = "diagram-full";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "close";
+      close.textContent = "Close (Esc)";
+      var box = document.createElement("div");
+      box.className = "map";
+      var copy = svg.cloneNode(true);
+      copy.removeAttribute("style");
+      // Ids stay unique on the page: the copy's are renamed.
+      $all("[id]", copy).forEach(function (e) { e.id = "full-" + e.id; });
+      box.appendChild(copy);
+      dlg.appendChild(close);
+      dlg.appendChild(box);
+      document.body.appendChild(dlg);
+      dlg.showModal();
+      var labels = null;
+      var p = PanZoom(copy, function () { if (labels) labels.update(); });
+      labels = Labels(copy, { max: 24 });
+      onOpen(p);
+      function done() { dlg.close(); }
+      close.addEventListener("click", done);
+      dlg.addEventListener("close", function () { onOpen(null); dlg.remove(); btn.focus(); });
+    }
+    btn.addEventListener("click", open);
+    svg.addEventListener("click", function (e) { if (!e.target.closest("a")) open(); });
+  }
+
   function init() {
     fitLabels();
-    var mapEl = $("#map[data-view]");
-    var pz = null, hl = null;
+    var mapEl = $("#map");
+    var pz = null, hl = null, full = null;
     // Every node link is a Tab stop, in document (sorted id) order; Enter
     // follows it as any link.
     $all("svg g.node a, svg g.cluster a").forEach(function (a) {
@@ -238,35 +502,44 @@
       var t = a.getAttribute("xlink:title");
       if (t && !a.getAttribute("aria-label")) a.setAttribute("aria-label", t);
     });
-    if (mapEl) {
-      pz = PanZoom(mapEl);
-      try { hl = Highlighter(mapEl, JSON.parse(mapEl.getAttribute("data-view"))); } catch (e) { hl = null; }
+    var mapSvg = mapEl && $("svg", mapEl), labels = null;
+    if (mapSvg) {
+      pz = PanZoom(mapSvg, function () { if (labels) labels.update(); });
+      labels = Labels(mapSvg, { max: 18 });
+      try { hl = Highlighter(mapSvg, JSON.parse(mapEl.getAttribute("data-view") || "{\"edges\":[]}"), labels); } catch (e) { hl = null; }
     }
+    // Diagrams are drawn at their natural size (scrolling sideways when
+    // wider than the column) and open full screen on click; thumbnails fit
+    // their column. Their labels follow the same rules.
+    $all("figure.dot svg").forEach(function (svg) { naturalSize(svg); Labels(svg); Diagram(svg, function (p) { full = p; }); });
+    $all(".localmap svg").forEach(function (svg) { naturalSize(svg, svg.parentNode.clientWidth); Labels(svg); });
     var input = $("#q"), list = $("#suggest");
     if (input && list) {
-      Suggest(input, list, function (h) {
-        var node = document.getElementById("map-" + h.id);
-        if (node && pz) {
+      // Picking a suggestion opens its page, wherever one is; a node that
+      // is on this page's map can be shown there instead.
+      Suggest(input, list, function (h) { window.location.href = h.url; }, pz && {
+        has: function (id) { return !!document.getElementById("map-" + id); },
+        show: function (h) {
+          var node = document.getElementById("map-" + h.id);
           pz.centerOn(node);
           if (hl) hl.show(h.id);
           var a = $("a", node);
           if (a) a.focus();
-          list.hidden = true;
-          return;
         }
-        // Not on this map: on a map page, the map around it; elsewhere its page.
-        window.location.href = pz && !document.body.hasAttribute("data-static") ? "/map?view=ego&focus=" + encodeURIComponent(h.id) : h.url;
       });
     }
     document.addEventListener("keydown", function (e) {
       var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement && document.activeElement.tagName);
       if (e.key === "/" && !typing) { e.preventDefault(); if (input) input.focus(); return; }
       if (typing) return;
-      if (!pz) return;
-      if (e.key === "+" || e.key === "=") pz.zoom(1 / 1.25);
-      else if (e.key === "-") pz.zoom(1.25);
-      else if (e.key === "0") pz.reset();
-      else if (e.key === "Escape") { pz.reset(); if (hl) hl.clear(); }
+      // The keys act on the page's main map (or the diagram open full
+      // screen) wherever the pointer is.
+      var z = full || pz;
+      if (!z) return;
+      if (e.key === "+" || e.key === "=") z.zoom(1 / 1.25);
+      else if (e.key === "-") z.zoom(1.25);
+      else if (e.key === "0") z.reset();
+      else if (e.key === "Escape" && !full) { z.reset(); if (hl) hl.clear(); }
     });
     if (document.body.hasAttribute("data-live")) LiveReload(document.body.getAttribute("data-version"));
   }

@@ -1,0 +1,68 @@
+package graph_test
+
+import (
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/codeatlas/codeatlas/content"
+	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
+)
+
+// TestEstablishedOnBundledNotes: which projects implement or use a
+// concept, read from the articles by hand. etcd and Consul run Raft;
+// Prometheus's storage notes and Alertmanager's cluster notes only compare
+// with it, Jaeger and NSQ mention it in passing. Traefik speaks gRPC (its
+// service manager runs grpc.health.v1 checks and serves gRPC statuses);
+// Echo and NSQ only compare their middleware and consumers with gRPC's.
+// Prometheus and Alertmanager trace themselves through a tracing manager;
+// go-micro and Traefik mention tracing once. The graph's established
+// relations must say the same.
+func TestEstablishedOnBundledNotes(t *testing.T) {
+	c, err := extract.Load(content.FS(), extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"c/raft":              {"consul", "etcd"},
+		"c/service-discovery": {"consul", "go-micro", "grpc", "jaeger", "nsq", "prometheus", "traefik"},
+		"c/grpc":              {"consul", "etcd", "go-micro", "grpc", "jaeger", "traefik"},
+		"c/load-balancing":    {"consul", "echo", "go-micro", "grpc", "jaeger", "nsq", "traefik"},
+		"c/tracing":           {"jaeger", "prometheus"},
+	}
+	for concept, projects := range want {
+		got := map[string]bool{}
+		passing := map[string]bool{}
+		for _, e := range g.In(concept) {
+			n, _ := g.Node(e.From)
+			if n.Kind != graph.Article || n.Project == "" {
+				continue
+			}
+			if e.Established() {
+				got[n.Project] = true
+			} else {
+				passing[n.Project] = true
+			}
+		}
+		var list []string
+		for p := range got {
+			list = append(list, p)
+		}
+		sort.Strings(list)
+		if !slices.Equal(list, projects) {
+			var pl []string
+			for p := range passing {
+				if !got[p] {
+					pl = append(pl, p)
+				}
+			}
+			sort.Strings(pl)
+			t.Errorf("%s: established by %v, want %v (in passing: %v)", concept, list, projects, pl)
+		}
+	}
+}
