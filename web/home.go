@@ -90,10 +90,37 @@ func (l *loc) questions(v *graph.View) []question {
 			projects = append(projects, n)
 		}
 	}
-	sort.SliceStable(shared, func(i, j int) bool { return shared[i].Shared > shared[j].Shared })
+	// The ideas to ask about: the most shared one that not nearly every
+	// system has (an idea of all is no question), and the most discussed
+	// one that exactly two systems share.
+	weight := map[string]int{}
+	for _, e := range v.Edges {
+		weight[e.To] += e.Weight
+	}
+	sort.SliceStable(shared, func(i, j int) bool {
+		if shared[i].Shared != shared[j].Shared {
+			return shared[i].Shared > shared[j].Shared
+		}
+		return weight[shared[i].ID] > weight[shared[j].ID]
+	})
 	var out []question
-	for _, n := range shared[:min(2, len(shared))] {
+	ask := func(n *graph.ViewNode) {
 		out = append(out, question{Text: l.T("home.q.who", "Name", l.label(n.Node)), URL: l.node(n.ID)})
+	}
+	for _, n := range shared {
+		if 10*n.Shared <= 7*len(projects) {
+			ask(n)
+			break
+		}
+	}
+	var pair *graph.ViewNode
+	for _, n := range shared {
+		if n.Shared == 2 && (pair == nil || weight[n.ID] > weight[pair.ID]) {
+			pair = n
+		}
+	}
+	if pair != nil {
+		ask(pair)
 	}
 	// The largest project, by its articles.
 	g := l.st.graph
