@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/codeatlas/codeatlas/extract"
 )
 
 // DOTOptions configures WriteDOT.
@@ -50,14 +52,15 @@ var kindStyle = map[Kind]style{
 	Stub:    {"box", "#eeeeee", "#777777"},
 }
 
-var relationStyle = map[string]string{
-	"contains": `style=bold`,
-	"next":     `style=dotted`,
-	"links":    `style=solid`,
-	"mentions": `style=dashed`,
-	"uses":     `style=bold, penwidth=2`,
-	"broader":  `arrowhead=empty`,
-	"related":  `style=dotted, arrowhead=none`,
+// relationStyle is how an edge is drawn, by the kind of its first relation.
+var relationStyle = map[extract.Relation]string{
+	extract.Contains: `style=bold`,
+	extract.Next:     `style=dotted`,
+	extract.Links:    `style=solid`,
+	extract.Mentions: `style=dashed`,
+	extract.Uses:     `style=bold, penwidth=2`,
+	extract.Broader:  `arrowhead=empty`,
+	extract.Related:  `style=dotted, arrowhead=none`,
 }
 
 // WriteDOT writes the view as a Graphviz digraph. The output is a function
@@ -108,7 +111,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	var writeCluster func(c *Cluster, indent string)
 	writeCluster = func(c *Cluster, indent string) {
 		p("%ssubgraph %s {\n", indent, Quote(c.ID))
-		p("%s  id=%s; label=%s; class=\"cluster\"; style=\"rounded\"; color=\"#b8c2cc\"; fontsize=11;", indent, Quote(gid+"-"+c.ID), Quote(clip(c.Label, 60)))
+		p("%s  id=%s; label=%s; class=\"cluster\"; style=\"rounded\"; color=\"#b8c2cc\"; fontsize=11;", indent, Quote(gid+"-"+c.ID), Quote(clipRunes(c.Label, 60)))
 		if opt.NodeURL != nil && c.NodeID != "" {
 			if u := safeURL(opt.NodeURL(c.NodeID)); u != "" {
 				p(" URL=%s; target=\"_top\";", Quote(u))
@@ -158,7 +161,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		if labels {
 			p(", label=%s", Quote(e.Label()))
 		}
-		if st, ok := relationStyle[string(ks[0])]; ok {
+		if st, ok := relationStyle[ks[0]]; ok {
 			p(", %s", st)
 		}
 		if e.Weight > 1 {
@@ -188,9 +191,9 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	if opt.Lang == "zh" && n.LabelZh != "" {
 		name = n.LabelZh
 	}
-	label := wrap(clip(name, 64), 26)
+	label := wrap(clipRunes(name, 64), 26)
 	if opt.Compact {
-		label = wrap(clip(name, 44), 24)
+		label = wrap(clipRunes(name, 44), 24)
 	}
 	class := "kind-" + string(n.Kind) + " prio-" + strconv.Itoa(rank)
 	if n.Focus {
@@ -198,7 +201,7 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	}
 	tooltip := n.Label
 	if n.Summary != "" {
-		tooltip += " — " + clip(n.Summary, 240)
+		tooltip += " — " + clipRunes(n.Summary, 240)
 	}
 	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
 		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
@@ -259,7 +262,7 @@ func edgeTooltip(e *ViewEdge) string {
 			if n == 3 {
 				break
 			}
-			fmt.Fprintf(&b, "\n%s:%d: %s", ev.Path, ev.Line, clip(ev.Text, 160))
+			fmt.Fprintf(&b, "\n%s:%d: %s", ev.Path, ev.Line, clipRunes(ev.Text, 160))
 			n++
 		}
 	}
@@ -305,7 +308,9 @@ func safeURL(u string) string {
 	return ""
 }
 
-func clip(s string, n int) string {
+// clipRunes shortens s to at most n characters, the last an ellipsis:
+// labels are measured in characters, whatever their script.
+func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -398,9 +398,16 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var q = input.value.trim();
+      list.removeAttribute("data-query");
       if (!q) { items = []; render(); return; }
       timer = setTimeout(function () {
-        source(q).then(function (hits) { items = hits; active = -1; render(); }).catch(function () {});
+        source(q).then(function (hits) {
+          // Answers can arrive out of order: show only the current query's,
+          // and say which query the list answers.
+          if (input.value.trim() !== q) return;
+          items = hits; active = -1; render();
+          list.setAttribute("data-query", q);
+        }).catch(function () {});
       }, 120);
     });
     input.addEventListener("keydown", function (e) {
