@@ -83,6 +83,12 @@ type Upstream struct {
 	Commit  string     `yaml:"commit" json:"commit,omitempty"`
 	Paths   StringList `yaml:"paths" json:"paths,omitempty"`
 	Symbols StringList `yaml:"symbols" json:"symbols,omitempty"`
+	// PathLines and SymbolLines give the line of the notes file each entry
+	// of Paths and Symbols is written on, for diagnostics.
+	PathLines   map[string]int `yaml:"-" json:"-"`
+	SymbolLines map[string]int `yaml:"-" json:"-"`
+	// Line is the line of the upstream key itself.
+	Line int `yaml:"-" json:"-"`
 }
 
 // Heading is one heading of a document, with the anchor id it renders with.
@@ -130,6 +136,13 @@ type Document struct {
 	InTOC    bool
 	Bundled  bool // loaded from Options.Fallback, not from the notes folder
 
+	// Locked is the notes' upstream.lock entry for the document, when the
+	// lock was made at the commit it pins: its code spans that name a cited
+	// path or symbol link to the lines (see UpstreamRefs).
+	Locked *LockedArticle
+	// Drift is what the notes' upstream.drift found changed upstream in the
+	// code the document cites, or nil.
+	Drift *DocDrift
 	// Lang is the language the document is written in ("en", "zh").
 	Lang string
 	// SourceHash is, on a source, BodyHash of its text; on a translation,

@@ -42,6 +42,7 @@ func (l *loader) render(p *parsed) {
 	if h, ok := p.ast.FirstChild().(*ast.Heading); ok && h.Level == 1 && sameTitle(plainText(h, p.src), p.doc.Title) {
 		p.ast.RemoveChild(p.ast, h)
 	}
+	linkCodeSpans(p.ast, p.src, p.doc)
 	var buf bytes.Buffer
 	if err := l.md.Renderer().Render(&buf, p.src, p.ast); err != nil {
 		p.later = append(p.later, Diagnostic{Path: p.doc.Path, Line: 1, Severity: SeverityError, Message: "render: " + err.Error()})

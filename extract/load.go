@@ -43,6 +43,8 @@ type loader struct {
 	tocEntries []*TOCEntry
 	tocPath    string
 
+	lock  *Lock  // upstream.lock of the notes, or nil
+	drift *Drift // upstream.drift of the notes, or nil
 	// trans are the translations, paired with their sources; lang is the
 	// language most notes are written in.
 	trans []*parsed
@@ -79,6 +81,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	}
 	l.markTranslations()
 	l.wrapper = wrapperFolder(l.files)
+	l.readUpstream()
 	l.parallel(l.prepare)
 	if opts.Fallback != nil && !l.hasConcepts() {
 		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -102,6 +105,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	l.parallel(func(p *parsed) {
 		l.parseMarkdown(p)
 		l.resolveFileLinks(p)
+		l.attachUpstream(p)
 		l.render(p)
 		if p.source == nil {
 			// A translation's relations are its source's.
@@ -112,6 +116,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		l.release(p)
 	}, l.files, l.trans)
 	l.moduleFacts()
+	l.staleLockEntries()
 	l.structure()
 	return l.corpus(), nil
 }
@@ -441,6 +446,7 @@ func (l *loader) prepare(p *parsed) {
 	d.Concepts, d.Related, d.Aliases = clean(fm.Concepts), clean(fm.Related), clean(fm.Aliases)
 	d.Broader, d.Uses, d.Modules = clean(fm.Broader), clean(fm.Uses), clean(fm.Modules)
 	d.Purpose, d.Language, d.LOC, d.Upstream = fm.Purpose, fm.Language, fm.LOC, fm.Upstream
+	upstreamLines(yml, &d.Upstream)
 	if c := d.Upstream.Commit; c != "" && !isHex40(c) {
 		ds.warnf(d.Path, keyLine(yml, "upstream"), "upstream.commit %q is not a full 40-character hash", c)
 	}

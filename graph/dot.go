@@ -75,6 +75,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("digraph %s {\n", Quote(gid))
 	p("  graph [id=%s, layout=%s, rankdir=LR, bgcolor=\"transparent\", fontname=%s, fontsize=12, tooltip=%s", Quote(gid), Quote(v.Query.Layout), Quote(fontName), Quote(v.Title))
+	if v.Straight {
+		p(", splines=line")
+	}
+	if v.Class != "" {
+		p(", class=%s", Quote(v.Class))
+	}
 	if !opt.Compact {
 		p(", label=%s, labelloc=t", Quote(v.Title))
 	}
@@ -87,6 +93,13 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		} else {
 			p(", ranksep=0.5, nodesep=0.25")
 		}
+	case "neato":
+		if v.pinned() {
+			// Every node has its place: nothing to move apart.
+			p(", overlap=true, splines=false, inputscale=72")
+			break
+		}
+		fallthrough
 	default:
 		// Straight edges: spline routing around nodes costs more than the
 		// layout itself on a few hundred edges.
@@ -150,8 +163,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		for i, k := range ks {
 			cls[i] = "rel-" + string(k)
 		}
+		if !e.Established {
+			// A passing mention or a comparison: drawn faint, and said so.
+			cls = append(cls, "weak")
+		}
 		from, to, back := e.From, e.To, ""
-		if opt.Compact && v.Node(e.To) != nil && v.Node(e.To).Focus {
+		if e.Back || opt.Compact && v.Node(e.To) != nil && v.Node(e.To).Focus {
 			// A thumbnail is a star: every neighbour on the focus's right,
 			// the arrows still pointing the way the relation goes.
 			from, to, back = e.To, e.From, ", dir=back"
@@ -167,6 +184,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		if e.Weight > 1 {
 			p(", penwidth=%.1f", 1+minf(float64(e.Weight)/8, 2.5))
 		}
+		if !e.Established {
+			p(", style=dashed, color=\"#b3bcc6\"")
+		}
+		if e.Loose {
+			p(", constraint=false")
+		}
 		p("];\n")
 	}
 	if opt.Legend {
@@ -174,6 +197,16 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	}
 	p("}\n")
 	return bw.Flush()
+}
+
+// pinned reports whether every node of the view has its place.
+func (v *View) pinned() bool {
+	for _, n := range v.Nodes {
+		if n.Pos == nil {
+			return false
+		}
+	}
+	return len(v.Nodes) > 0
 }
 
 func minf(a, b float64) float64 {
@@ -192,6 +225,9 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 		name = n.LabelZh
 	}
 	label := wrap(clipRunes(name, 64), 26)
+	if n.Pos != nil {
+		label = clipRunes(name, 40) // a line of a table
+	}
 	if opt.Compact {
 		label = wrap(clipRunes(name, 44), 24)
 	}
@@ -205,11 +241,24 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	}
 	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
 		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
-	if opt.Compact {
+	switch {
+	case opt.Compact:
 		p(", fontsize=13")
+	case n.Heading:
+		p(", shape=plaintext, style=\"\", fontsize=13, fontcolor=\"#3f8a36\"")
+	case n.Kind == Project:
+		// Projects are what a reader finds first on every map.
+		p(", fontsize=14")
+	case n.Shared > 0:
+		// A line of the overview's table: a low box, larger the more
+		// projects share the concept.
+		p(", shape=box, height=0.3, margin=\"0.1,0.02\", fontsize=%d", 11+min(n.Shared-2, 4))
 	}
 	if n.Focus {
 		p(", penwidth=2.5")
+	}
+	if n.Pos != nil {
+		p(", pos=\"%.1f,%.1f!\"", n.Pos.X, n.Pos.Y)
 	}
 	var url string
 	if n.Kind == Stub {

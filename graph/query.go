@@ -177,7 +177,19 @@ type ViewNode struct {
 	Cluster string // cluster id, "" for none
 	Count   int    // for stubs: how many nodes it stands for
 	Target  Query  // for stubs: the narrower view that shows them
+	// Shared is, on the overview, how many projects a concept is
+	// established in; the map draws it larger the more there are.
+	Shared int
+	// Pos, when set, pins the node at this point (in points, y up): a
+	// view that lays itself out has Graphviz only draw it.
+	Pos *Point
+	// Heading draws the node as a title over the nodes below it (a
+	// family of concepts on the overview), without a shape.
+	Heading bool
 }
+
+// Point is a position in points, y pointing up, as Graphviz has it.
+type Point struct{ X, Y float64 }
 
 // ViewEdge is an edge as a view shows it; overview edges aggregate many
 // article edges, so Relations carry their evidence and Weight their count.
@@ -185,6 +197,17 @@ type ViewEdge struct {
 	From, To  string
 	Relations []Relation
 	Weight    int
+	// Established is true when any base relation behind the edge is (see
+	// Relation.Established): a map draws the others as passing mentions.
+	Established bool
+	// Back draws the edge from To to From, its arrow still pointing at To,
+	// so that a layered layout puts To on From's left: the overview puts
+	// half of the concept families left of the projects this way.
+	Back bool
+	// Loose leaves the edge out of the layout's ranking (dot's
+	// constraint=false): uses between projects on the overview, which
+	// would otherwise break the column of projects.
+	Loose bool
 }
 
 // Kinds returns the relation kinds on the edge.
@@ -214,6 +237,11 @@ type View struct {
 	Paths    [][]Hop // path view
 	Outside  int     // edges of the focus (or path ends) to nodes the view does not show
 	Hidden   int     // relations between shown nodes the view leaves out (see the view's doc)
+	// Straight draws edges as lines.
+	Straight bool
+	// Class names the kind of drawing for the page's style ("ideas": the
+	// overview, whose many edges are faint until a node is pointed at).
+	Class string
 }
 
 // Node returns the view's node with id, or nil.

@@ -137,6 +137,10 @@ type builder struct {
 	post      func(v *View) // view-specific pruning after aggregation
 	layout    string        // the layout the view prefers when the query sets none; "" picks by size
 	everyEdge bool          // draw every edge, beyond the edge budget (for export)
+	// established keeps only established relations between view nodes
+	// (the overview: a passing mention is not "uses"); the rest are
+	// counted in Hidden.
+	established bool
 }
 
 func (b *builder) show(id string) *ViewNode {
@@ -380,11 +384,13 @@ func (b *builder) finish() *View {
 				if b.skip[r.Kind] {
 					continue
 				}
-				if b.hide != nil && b.hide(b.g.nodes[id], b.g.nodes[e.To], r.Kind) {
+				if b.hide != nil && b.hide(b.g.nodes[id], b.g.nodes[e.To], r.Kind) ||
+					b.established && !r.Established() {
 					b.hidden++
 					continue
 				}
 				ve.Weight += len(r.Evidence)
+				ve.Established = ve.Established || r.Established()
 				ve.addEvidence(r)
 			}
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -48,7 +47,26 @@ type evidenceRow struct {
 	extract.Evidence
 }
 
-type upstreamLink struct{ Path, URL string }
+// upstreamLink is a cited path or symbol in the page's upstream list.
+type upstreamLink struct {
+	Path, URL string
+	Lines     string // "L10-L42" for a located symbol
+}
+
+// driftBanner says that code the article describes changed upstream after
+// the commit it pins: what was removed, by which commits, and what moved.
+type driftBanner struct {
+	Against, AgainstURL string
+	Commits             int
+	Removed             []*driftCommit // grouped by the commit that removed them, oldest first
+	Moved               []extract.DriftFinding
+}
+
+type driftCommit struct {
+	Commit, URL, Date string
+	What              []string // deleted paths, and symbols gone from files that remain
+	Symbols           int      // cited symbols that went with the deleted files
+}
 
 type articleData struct {
 	pageData
@@ -58,7 +76,9 @@ type articleData struct {
 	Crumbs     []nodeLink
 	Concepts   []nodeLink
 	Upstream   []upstreamLink
+	Symbols    []upstreamLink
 	RepoURL    string
+	Drift      *driftBanner
 	Map        template.HTML
 	MapURL     string
 	Backlinks  []evidenceRow
@@ -98,13 +118,8 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 	d.Body = s.articleHTML(ctx, n.Doc)
 	d.Crumbs = crumbs(st.graph, id)
 	d.Concepts = relatedNodes(st.graph, id, graph.Concept)
-	if u := n.Doc.Upstream; repoRE.MatchString(u.Repo) {
-		ref := cmp.Or(u.Commit, u.Ref)
-		d.RepoURL = "https://github.com/" + u.Repo
-		for _, p := range u.Paths {
-			d.Upstream = append(d.Upstream, upstreamLink{Path: p, URL: d.RepoURL + "/blob/" + ref + "/" + strings.TrimLeft(p, "/")})
-		}
-	}
+	d.RepoURL, d.Upstream, d.Symbols = upstreamLinks(n.Doc)
+	d.Drift = newDriftBanner(n.Doc)
 	d.Map, d.MapURL = s.localMap(ctx, st, id)
 	for _, e := range st.graph.In(id) {
 		for _, r := range e.Relations {
@@ -133,6 +148,80 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 		}
 	}
 	return d
+}
+
+// upstreamLinks lists the cited paths, at the pinned commit, and the cited
+// symbols the notes' upstream.lock located, at their lines.
+func upstreamLinks(doc *extract.Document) (repoURL string, paths, symbols []upstreamLink) {
+	u := doc.Upstream
+	if !repoRE.MatchString(u.Repo) {
+		return "", nil, nil
+	}
+	repoURL = "https://github.com/" + u.Repo
+	located := map[string]extract.UpstreamRef{}
+	for _, r := range doc.UpstreamRefs() {
+		if r.Symbol {
+			symbols = append(symbols, upstreamLink{Path: r.Name, URL: r.URL, Lines: fmt.Sprintf("L%d-L%d", r.First, r.Last)})
+		} else {
+			located[r.Path] = r
+		}
+	}
+	for _, p := range u.Paths {
+		url := u.BlobURL(p, 0, 0)
+		if r, ok := located[strings.TrimSpace(p)]; ok {
+			url = r.URL
+		}
+		if url != "" {
+			paths = append(paths, upstreamLink{Path: p, URL: url})
+		}
+	}
+	return repoURL, paths, symbols
+}
+
+// newDriftBanner turns the notes' drift findings for doc into the banner,
+// or nil when nothing it cites changed. Under each removing commit it names
+// the deleted files and the symbols gone from files that remain; symbols of
+// deleted files are only counted.
+func newDriftBanner(doc *extract.Document) *driftBanner {
+	dd := doc.Drift
+	if dd == nil || len(dd.Findings) == 0 {
+		return nil
+	}
+	u := doc.Upstream
+	b := &driftBanner{Against: dd.Against, AgainstURL: u.CommitURL(dd.Against), Commits: dd.Commits}
+	byCommit := map[string]*driftCommit{}
+	deleted := map[string]bool{} // commit + path
+	for _, f := range dd.Findings {
+		if f.Kind == extract.PathDeleted {
+			deleted[f.Commit+"\x00"+f.Path] = true
+		}
+	}
+	inDeleted := map[*driftCommit]int{}
+	for _, f := range dd.Findings {
+		if !f.Kind.Removed() {
+			b.Moved = append(b.Moved, f)
+			continue
+		}
+		c := byCommit[f.Commit]
+		if c == nil {
+			c = &driftCommit{Commit: f.Commit, URL: u.CommitURL(f.Commit), Date: f.Date}
+			byCommit[f.Commit] = c
+			b.Removed = append(b.Removed, c)
+		}
+		switch {
+		case f.Symbol == "":
+			c.What = append(c.What, f.Path)
+		case deleted[f.Commit+"\x00"+f.Path]:
+			inDeleted[c]++
+		default:
+			c.What = append(c.What, f.Symbol)
+		}
+	}
+	for c, n := range inDeleted {
+		c.Symbols = n
+	}
+	sort.SliceStable(b.Removed, func(i, j int) bool { return b.Removed[i].Date < b.Removed[j].Date })
+	return b
 }
 
 // articleHTML fills the article's diagram placeholders with SVG. A diagram
