@@ -147,7 +147,7 @@
   function Labels(svg, opts) {
     opts = opts || {};
     var min = opts.min || 12, max = opts.max || Infinity, pad = 2;
-    var items = [], forced = {}, queued = false;
+    var items = [], forced = {}, queued = false, pointing = false;
     var off = graphOffset(svg);
     var degree = {};
     $all("g.edge > title", svg).forEach(function (t) {
@@ -231,9 +231,13 @@
           prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
       });
       var shown = placeLabels(cands);
-      // Nodes whose labels show are drawn last, over the others' shapes.
-      items.forEach(function (it, i) {
-        if (it.kind === "node" && shown[i] && it.g.parentNode && it.g.nextElementSibling) it.g.parentNode.appendChild(it.g);
+      // Nodes whose labels show are drawn last, over the others' shapes;
+      // not while the reader points at or focuses one (moving an element
+      // would drop its focus and hover).
+      if (!pointing) items.forEach(function (it, i) {
+        if (it.kind === "node" && shown[i] && it.g.parentNode && it.g.nextElementSibling && !it.g.contains(document.activeElement)) {
+          it.g.parentNode.appendChild(it.g);
+        }
       });
       items.forEach(function (it, i) {
         var show = shown[i], k = it.k;
@@ -259,7 +263,9 @@
       force: function (ids) {
         forced = {};
         (ids || []).forEach(function (id, i) { forced[id] = i; });
+        pointing = true;
         layout();
+        pointing = false;
       },
       items: items
     };
