@@ -91,9 +91,6 @@ func (m mapMeasure) problems(mapPage bool) []string {
 // zoomed out and zoomed in, with the pointer resting on the map.
 func TestBrowserReadableMaps(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	if os.Getenv("CODEATLAS_MAPS_WIP") == "" {
-		t.Skip("TEMPORARY while the map pages are reworked; must be removed before the session ends")
-	}
 	gin.SetMode(gin.TestMode)
 	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
 	defer pool.Close()
@@ -114,6 +111,9 @@ func TestBrowserReadableMaps(t *testing.T) {
 		"/map?view=ego&focus=c/service-discovery&depth=2",
 		"/map?view=path&from=p/go-micro&to=c/service-discovery",
 		"/map?view=project&focus=p/traefik",
+		"/zh/",
+		"/zh/a/grpc/balancer",
+		"/zh/map?view=concept&focus=c/service-discovery",
 	}
 	sizes := []struct {
 		name string
@@ -127,7 +127,7 @@ func TestBrowserReadableMaps(t *testing.T) {
 		}
 		b.step(size.name+" size", "the viewport", chromedp.EmulateViewport(size.w, size.h, opts...))
 		for _, page := range pages {
-			mapPage := page == "/" || strings.HasPrefix(page, "/map")
+			mapPage := page == "/" || page == "/zh/" || strings.Contains(page, "/map")
 			where := fmt.Sprintf("%s at %s", page, size.name)
 			b.step(where+": open", "svg g.node", chromedp.Navigate(ts.URL+page), chromedp.WaitReady(chromedp.CSS("svg g.node")))
 			measure := func(state string, all bool) {
