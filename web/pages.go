@@ -691,6 +691,8 @@ type moduleData struct {
 	Node    *graph.Node
 	Project *nodeLink
 	Cited   []evidenceRow
+	Map     template.HTML
+	MapURL  string
 }
 
 func (s *Server) modulePage(c *gin.Context) {
@@ -707,6 +709,7 @@ func (s *Server) modulePage(c *gin.Context) {
 func (s *Server) moduleData(c *gin.Context, l *loc, n *graph.Node) moduleData {
 	st, id := l.st, n.ID
 	d := moduleData{pageData: s.page(c, l, n.Label), Node: n}
+	d.Map, d.MapURL = s.localMap(c.Request.Context(), l, id)
 	if n.Project != "" {
 		if p, err := st.graph.Node("p/" + n.Project); err == nil {
 			lk := l.link(p)

@@ -42,12 +42,15 @@
       var r = svg.getBoundingClientRect();
       var px = cx === undefined ? 0.5 : (cx - r.left) / r.width;
       var py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
-      var nw = Math.min(Math.max(state.w * factor, full.w / 40), Math.max(full.w, home.w));
+      // Never smaller than home: the whole map, or on a phone a wide
+      // map's full height (the whole of it there would leave a handful of
+      // labels; the rest is a drag away).
+      var nw = Math.min(Math.max(state.w * factor, full.w / 40), home.w);
       var nh = nw * state.h / state.w;
       state.x += (state.w - nw) * px;
       state.y += (state.h - nh) * py;
       state.w = nw; state.h = nh;
-      if (nw >= full.w && home === full) { state.x = full.x; state.y = full.y; }
+      if (nw >= home.w) { state.x = home.x; state.y = home.y; }
       apply();
     }
     function reset() { state = { x: home.x, y: home.y, w: home.w, h: home.h }; apply(); }
