@@ -9,7 +9,7 @@ import (
 
 // Markdown only, three levels deep: content/<project>/<section>/<article>.md.
 //
-//go:embed *.md */*.md */*/*.md
+//go:embed *.md */*.md */*/*.md upstream.lock upstream.drift
 var files embed.FS
 
 // FS returns the bundled notes as a read-only file system rooted at the

@@ -83,6 +83,12 @@ type Upstream struct {
 	Commit  string     `yaml:"commit" json:"commit,omitempty"`
 	Paths   StringList `yaml:"paths" json:"paths,omitempty"`
 	Symbols StringList `yaml:"symbols" json:"symbols,omitempty"`
+	// PathLines and SymbolLines give the line of the notes file each entry
+	// of Paths and Symbols is written on, for diagnostics.
+	PathLines   map[string]int `yaml:"-" json:"-"`
+	SymbolLines map[string]int `yaml:"-" json:"-"`
+	// Line is the line of the upstream key itself.
+	Line int `yaml:"-" json:"-"`
 }
 
 // Heading is one heading of a document, with the anchor id it renders with.
@@ -94,8 +100,10 @@ type Heading struct {
 }
 
 // Diagram is a ```dot block of a document. When Options.DOT is nil its
-// Placeholder stands in the HTML, so a caller can render it later.
+// Placeholder stands in the HTML, so a caller can render it later and put
+// Figure in its place.
 type Diagram struct {
+	Index       int // the diagram's place among the document's, from 0
 	Line        int
 	Source      string
 	Placeholder string
@@ -128,6 +136,13 @@ type Document struct {
 	InTOC    bool
 	Bundled  bool // loaded from Options.Fallback, not from the notes folder
 
+	// Locked is the notes' upstream.lock entry for the document, when the
+	// lock was made at the commit it pins: its code spans that name a cited
+	// path or symbol link to the lines (see UpstreamRefs).
+	Locked *LockedArticle
+	// Drift is what the notes' upstream.drift found changed upstream in the
+	// code the document cites, or nil.
+	Drift *DocDrift
 	// Lang is the language the document is written in ("en", "zh").
 	Lang string
 	// SourceHash is, on a source, BodyHash of its text; on a translation,
@@ -192,6 +207,10 @@ type Options struct {
 	AssetURL func(path string) string
 	// MaxFileSize skips larger files with a warning. Default 4 MB.
 	MaxFileSize int64
+	// MaxLinks is the number of links and images of one note that are
+	// resolved into facts; past it a warning says the rest were not.
+	// Default 10,000.
+	MaxLinks int
 	// Workers parses this many files at once. Default GOMAXPROCS.
 	Workers int
 }

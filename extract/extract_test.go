@@ -515,3 +515,26 @@ func TestComparative(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagramFigure: the one writer of diagram markup, in its three
+// states; the source and the reason are escaped.
+func TestDiagramFigure(t *testing.T) {
+	d := Diagram{Index: 2, Source: `digraph { a -> "<b>" }`}
+	tests := []struct {
+		name string
+		svg  []byte
+		err  error
+		want string
+	}{
+		{"placeholder", nil, nil, `<figure class="dot" data-diagram="2"><pre class="dot-source"><code>digraph { a -&gt; &#34;&lt;b&gt;&#34; }</code></pre></figure>`},
+		{"drawn", []byte(`<svg>ok</svg>`), nil, `<figure class="dot" data-diagram="2"><svg>ok</svg></figure>`},
+		{"error", nil, errors.New("syntax error\n  near <b>"), `<figure class="dot dot-error" data-diagram="2"><pre class="dot-source"><code>digraph { a -&gt; &#34;&lt;b&gt;&#34; }</code></pre><figcaption>syntax error near &lt;b&gt;</figcaption></figure>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := d.Figure(tt.svg, tt.err); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}

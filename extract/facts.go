@@ -136,7 +136,7 @@ func lineText(src []byte, lines []int, line int) string {
 	if start > end {
 		return ""
 	}
-	return clip(string(src[start:end]), 240)
+	return clipBytes(string(src[start:end]), 240)
 }
 
 // ownerOf finds the project owning a module: an exact root, or a declared

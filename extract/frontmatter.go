@@ -127,3 +127,50 @@ func keyLine(yml []byte, key string) int {
 	}
 	return 1
 }
+
+// upstreamLines records the file line of each entry of upstream.paths and
+// upstream.symbols (front matter starts on line 2), so that a path or symbol
+// that does not resolve is reported where it is written.
+func upstreamLines(yml []byte, u *Upstream) {
+	if len(u.Paths) == 0 && len(u.Symbols) == 0 {
+		return
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(yml, &root) != nil || len(root.Content) == 0 {
+		return
+	}
+	up := mapValue(root.Content[0], "upstream")
+	if up != nil {
+		u.Line = keyLine(yml, "upstream")
+	}
+	for key, dst := range map[string]*map[string]int{"paths": &u.PathLines, "symbols": &u.SymbolLines} {
+		list := mapValue(up, key)
+		if list == nil {
+			continue
+		}
+		*dst = map[string]int{}
+		items := []*yaml.Node{list}
+		if list.Kind == yaml.SequenceNode {
+			items = list.Content
+		}
+		for _, it := range items {
+			v := strings.TrimSpace(it.Value)
+			if _, ok := (*dst)[v]; !ok && it.Kind == yaml.ScalarNode {
+				(*dst)[v] = it.Line + 1
+			}
+		}
+	}
+}
+
+// mapValue is the value of key in a YAML mapping node, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}

@@ -34,8 +34,11 @@ func ModuleRoot(p string) string {
 	if len(segs) > n && majorRE.MatchString(segs[n]) {
 		n++
 	}
-	root := strings.Join(segs[:n], "/")
-	return strings.TrimSuffix(root, ".git")
+	root := strings.TrimSuffix(strings.Join(segs[:n], "/"), ".git")
+	if len(root) > MaxIDBytes {
+		return "" // no module path is this long; its page could not be served
+	}
+	return root
 }
 
 // importHints are substrings every match of importRE contains; text
@@ -61,7 +64,7 @@ func (l *loader) importFacts(p *parsed) []Fact {
 		}
 		seen[mod]++
 		facts = append(facts, Fact{Subject: p.doc.ID, Relation: Mentions, Object: "m/" + mod,
-			Evidence: Evidence{Path: p.doc.Path, Line: line, Text: clip(strings.TrimSpace(text), 240), Source: FromCode}})
+			Evidence: Evidence{Path: p.doc.Path, Line: line, Text: clipBytes(strings.TrimSpace(text), 240), Source: FromCode}})
 	}
 	for _, c := range p.code {
 		if !mayHaveImport(c.text) {
@@ -73,12 +76,15 @@ func (l *loader) importFacts(p *parsed) []Fact {
 			}
 		}
 	}
-	for _, b := range p.blocks {
+	for i := range p.blocks {
+		b := &p.blocks[i]
 		if !mayHaveImport(b.text) {
 			continue
 		}
 		for _, m := range importRE.FindAllStringSubmatchIndex(b.text, -1) {
-			add(ModuleRoot(b.text[m[2]:m[3]]), p.line(b.srcOffset(m[2])), sentence(b.text, m[2]))
+			if mod := ModuleRoot(b.text[m[2]:m[3]]); mod != "" && seen[mod] < maxEvidence {
+				add(mod, p.line(b.srcOffset(m[2])), b.sentenceOf(m[2]))
+			}
 		}
 	}
 	return facts

@@ -10,16 +10,20 @@ import (
 
 var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 
-// resolveLinks turns every markdown link and wikilink that points inside the
-// notes into a links fact and rewrites its href to the target's node URL.
-// A link that cannot be resolved is a diagnostic, never silently dropped.
-// resolveFileLinks resolves one file's links; the indexes it reads are
-// complete and no longer change, so files resolve in parallel.
+// resolveFileLinks turns every markdown link and wikilink of one file that
+// points inside the notes into a links fact and rewrites its href to the
+// target's node URL; images become assets. A link that cannot be resolved
+// is a diagnostic, never silently dropped. The indexes it reads are
+// complete and no longer change, so files resolve in parallel. Past
+// Options.MaxLinks links the rest stay as written, and a warning says so.
 func (l *loader) resolveFileLinks(p *parsed) {
 	if p.ast == nil {
 		return
 	}
-	for _, ref := range p.links {
+	if n := len(p.links); n > l.opts.MaxLinks {
+		p.warn(l, p.line(p.links[l.opts.MaxLinks].srcOff), "%d links and images: only the first %d are read (the limit per note); the rest stay as written", n, l.opts.MaxLinks)
+	}
+	for _, ref := range p.links[:min(len(p.links), l.opts.MaxLinks)] {
 		var target *parsed
 		var frag string
 		line := p.line(ref.srcOff)
@@ -65,8 +69,8 @@ func (l *loader) resolveFileLinks(p *parsed) {
 		if target == p {
 			continue
 		}
-		b := p.blocks[ref.block]
-		l.addFact(p, Links, target.doc.ID, line, sentence(b.text, ref.textOff), b.source())
+		b := &p.blocks[ref.block]
+		l.addFact(p, Links, target.doc.ID, line, b.sentenceOf(ref.textOff), b.source())
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -42,6 +43,8 @@ type loader struct {
 	tocEntries []*TOCEntry
 	tocPath    string
 
+	lock  *Lock  // upstream.lock of the notes, or nil
+	drift *Drift // upstream.drift of the notes, or nil
 	// trans are the translations, paired with their sources; lang is the
 	// language most notes are written in.
 	trans []*parsed
@@ -66,6 +69,9 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = 4 << 20
 	}
+	if opts.MaxLinks <= 0 {
+		opts.MaxLinks = 10000
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -75,6 +81,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	}
 	l.markTranslations()
 	l.wrapper = wrapperFolder(l.files)
+	l.readUpstream()
 	l.parallel(l.prepare)
 	if opts.Fallback != nil && !l.hasConcepts() {
 		if err := l.walk(opts.Fallback, "concepts", true); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -98,6 +105,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 	l.parallel(func(p *parsed) {
 		l.parseMarkdown(p)
 		l.resolveFileLinks(p)
+		l.attachUpstream(p)
 		l.render(p)
 		if p.source == nil {
 			// A translation's relations are its source's.
@@ -108,6 +116,7 @@ func Load(fsys fs.FS, opts Options) (*Corpus, error) {
 		l.release(p)
 	}, l.files, l.trans)
 	l.moduleFacts()
+	l.staleLockEntries()
 	l.structure()
 	return l.corpus(), nil
 }
@@ -191,12 +200,24 @@ func skipDir(name string) bool {
 // diagnostics; each file is checked before it is parsed.
 func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+		if err != nil && utf8.ValidString(p) {
 			if p == root {
 				return err
 			}
 			l.diags.errorf(p, 0, "unreadable: %v", unwrapPath(err))
 			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !utf8.ValidString(p) {
+			// io/fs names files in UTF-8 and cannot open this one.
+			what := "file"
+			if d.IsDir() {
+				what = "folder"
+			}
+			l.diags.errorf(escapeName(p), 0, "skipped: the %s name is not valid UTF-8 (shown with \\x escapes); rename it to read it", what)
+			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
@@ -207,16 +228,8 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			fi, err := fs.Stat(fsys, p)
-			if err != nil {
-				l.diags.errorf(p, 0, "unreadable symlink (a loop or a missing target): %v", unwrapPath(err))
-				return nil
-			}
-			if fi.IsDir() {
-				l.diags.warnf(p, 0, "symlinked folder not followed")
-				return nil
-			}
+		if d.Type()&fs.ModeSymlink != 0 && !l.checkSymlink(fsys, p) {
+			return nil
 		}
 		if !strings.EqualFold(path.Ext(p), ".md") {
 			if !bundled {
@@ -239,6 +252,13 @@ func (l *loader) walk(fsys fs.FS, root string, bundled bool) error {
 		l.files = append(l.files, &parsed{doc: &Document{Path: p, Bundled: bundled}, src: src})
 		return nil
 	})
+}
+
+// escapeName shows a file name that is not UTF-8 with its odd bytes as
+// \xNN, the rest as it is.
+func escapeName(p string) string {
+	q := strconv.Quote(p)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 func tocRank(p string) int {
@@ -382,10 +402,10 @@ func (l *loader) prepare(p *parsed) {
 	d.Kind = kind
 	switch kind {
 	case KindProject:
-		id := firstNonEmpty(fm.ID, top, name)
+		id := firstNonBlank(fm.ID, top, name)
 		d.ID, d.Project = "p/"+id, id
 	case KindConcept:
-		id := firstNonEmpty(fm.ID, name)
+		id := firstNonBlank(fm.ID, name)
 		d.ID = "c/" + id
 	default:
 		id := strings.TrimSuffix(idPath, path.Ext(idPath))
@@ -393,13 +413,18 @@ func (l *loader) prepare(p *parsed) {
 			id = dir
 		}
 		d.ID = "a/" + id
-		d.Project = firstNonEmpty(fm.Project, top)
+		d.Project = firstNonBlank(fm.Project, top)
 		if d.Project == "concepts" {
 			d.Project = ""
 		}
 	}
-	if name := d.ID[2:]; name == "" || strings.ContainsAny(name, "\"<>\\") || (d.Kind != KindArticle && d.Kind != KindSection && strings.Contains(name, "/")) {
-		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q", d.ID)
+	if why := idProblem(d.ID[2:], d.Kind == KindArticle || d.Kind == KindSection); why != "" {
+		ds.errorf(d.Path, keyLine(yml, "id"), "invalid id %q: %s; the page is left out", d.ID, why)
+		p.invalid = true
+	}
+	if why := idProblem(d.Project, false); d.Project != "" && d.Kind != KindProject && why != "" {
+		ds.errorf(d.Path, keyLine(yml, "project"), "invalid project %q: %s; the page belongs to no project", d.Project, why)
+		d.Project = ""
 	}
 	d.Title = strings.TrimSpace(fm.Title)
 	if d.Title == "" {
@@ -421,6 +446,7 @@ func (l *loader) prepare(p *parsed) {
 	d.Concepts, d.Related, d.Aliases = clean(fm.Concepts), clean(fm.Related), clean(fm.Aliases)
 	d.Broader, d.Uses, d.Modules = clean(fm.Broader), clean(fm.Uses), clean(fm.Modules)
 	d.Purpose, d.Language, d.LOC, d.Upstream = fm.Purpose, fm.Language, fm.LOC, fm.Upstream
+	upstreamLines(yml, &d.Upstream)
 	if c := d.Upstream.Commit; c != "" && !isHex40(c) {
 		ds.warnf(d.Path, keyLine(yml, "upstream"), "upstream.commit %q is not a full 40-character hash", c)
 	}
@@ -455,7 +481,8 @@ func clean(l StringList) []string {
 	return out
 }
 
-func firstNonEmpty(s ...string) string {
+// firstNonBlank is the first of s that is not only spaces, trimmed.
+func firstNonBlank(s ...string) string {
 	for _, x := range s {
 		if x = strings.TrimSpace(x); x != "" {
 			return x
@@ -537,6 +564,9 @@ func (l *loader) identify() {
 	}
 	for _, p := range l.files {
 		l.diags.list = append(l.diags.list, p.diags...)
+		if p.invalid {
+			continue
+		}
 		if p.lang != "" {
 			trans = append(trans, p)
 			continue
@@ -548,10 +578,15 @@ func (l *loader) identify() {
 		index(p)
 	}
 	l.files = kept
+	folds := idFolds{}
+	for _, p := range l.files {
+		folds.collides(l, p, p.doc.ID, keyLine(p.yml, "id"))
+	}
 	var implicit []*parsed
 	for _, p := range l.files {
 		if pr := p.doc.Project; pr != "" && p.doc.Kind != KindProject {
 			if _, ok := l.byID["p/"+pr]; !ok {
+				folds.collides(l, p, "p/"+pr, keyLine(p.yml, "project"))
 				ip := &parsed{doc: &Document{ID: "p/" + pr, Kind: KindProject, Project: pr, Title: pr, Lang: l.lang}, lines: []int{0}, implicit: true}
 				l.byID[ip.doc.ID] = ip
 				implicit = append(implicit, ip)

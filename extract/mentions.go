@@ -72,7 +72,8 @@ func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
 	count := map[string]int{}
 	seen := map[seenKey]bool{}
 	var facts []Fact
-	for bi, b := range p.blocks {
+	for bi := range p.blocks {
+		b := &p.blocks[bi]
 		dict.find(b.masked, func(m match) {
 			target := dict.terms[m.term].target
 			if target == p.doc.ID || target == "p/"+p.doc.Project {
@@ -81,12 +82,12 @@ func (l *loader) matchDoc(p *parsed, dict *dictionary) []Fact {
 			if count[target] >= maxEvidence {
 				return
 			}
-			start, _ := sentenceBounds(b.text, m.start)
+			start, _ := b.stops.bounds(m.start, len(b.text))
 			if seen[seenKey{target, bi, start}] {
 				return // "Raft 协议" and "raft" in one sentence are one mention
 			}
 			seen[seenKey{target, bi, start}] = true
-			text := sentence(b.text, m.start)
+			text := b.sentenceOf(m.start)
 			count[target]++
 			line := p.line(b.srcOffset(m.start))
 			rel := Mentions

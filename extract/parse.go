@@ -1,9 +1,7 @@
 package extract
 
 import (
-	"html"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -19,6 +17,7 @@ type block struct {
 	text   string
 	masked string
 	pieces []piece // sorted by textOff
+	stops  sentences
 	// heading marks a heading's text: what a section is about.
 	heading bool
 	// aside marks prose in a section about other systems (design notes,
@@ -78,6 +77,7 @@ type parsed struct {
 	lang       string
 	sourcePath string
 	source     *parsed
+	invalid    bool // its id cannot be a URL path: reported, and left out
 	diags      []Diagnostic
 	later      []Diagnostic // from parallel phases, merged in corpus()
 	facts      []Fact       // likewise
@@ -210,6 +210,7 @@ func (p *parsed) collect(n ast.Node) *block {
 		b.pieces = append(b.pieces, piece{0, blockStart(n)})
 	}
 	b.text, b.masked = text.String(), text.String()
+	b.stops = indexSentences(b.text)
 	if len(masks) > 0 {
 		m := []byte(b.text)
 		for _, r := range masks {
@@ -235,79 +236,4 @@ func inlineStart(n ast.Node, src []byte) int {
 		}
 	}
 	return -1
-}
-
-// sentence returns the sentence of text around off, trimmed to a readable
-// length; it is the evidence shown for a fact.
-func sentence(text string, off int) string {
-	start, end := sentenceBounds(text, off)
-	s := strings.Join(strings.Fields(text[start:end]), " ")
-	return clip(s, 240)
-}
-
-// sentenceBounds finds the sentence of text around off.
-func sentenceBounds(text string, off int) (int, int) {
-	if off > len(text) {
-		off = len(text)
-	}
-	start := 0
-	for i := off - 1; i >= 0; i-- {
-		if isStop(text, i) {
-			start = i + stopLen(text, i)
-			break
-		}
-	}
-	end := len(text)
-	for i := off; i < len(text); i++ {
-		if isStop(text, i) {
-			end = i + stopLen(text, i)
-			break
-		}
-	}
-	return start, end
-}
-
-var stops = []string{"。", "！", "？", "；"}
-
-func isStop(text string, i int) bool {
-	switch text[i] {
-	case '.', '!', '?':
-		// A full stop ends a sentence only before a space or the end:
-		// "raft.Node" and "v3.7.1" stay whole.
-		return i+1 >= len(text) || text[i+1] == ' ' || text[i+1] == '\n'
-	case 0xe3, 0xef:
-		for _, s := range stops {
-			if strings.HasPrefix(text[i:], s) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func stopLen(text string, i int) int {
-	for _, s := range stops {
-		if strings.HasPrefix(text[i:], s) {
-			return len(s)
-		}
-	}
-	return 1
-}
-
-// clip shortens s to at most n bytes on a rune boundary, adding an ellipsis.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimRight(s[:n], " ") + "…"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// placeholderFigure is the HTML of a diagram that is rendered later.
-func placeholderFigure(i int, src string) string {
-	return `<figure class="dot" data-diagram="` + strconv.Itoa(i) + `"><pre class="dot-source"><code>` + html.EscapeString(src) + `</code></pre></figure>`
 }

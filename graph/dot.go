@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/codeatlas/codeatlas/extract"
 )
 
 // DOTOptions configures WriteDOT.
@@ -50,14 +52,15 @@ var kindStyle = map[Kind]style{
 	Stub:    {"box", "#eeeeee", "#777777"},
 }
 
-var relationStyle = map[string]string{
-	"contains": `style=bold`,
-	"next":     `style=dotted`,
-	"links":    `style=solid`,
-	"mentions": `style=dashed`,
-	"uses":     `style=bold, penwidth=2`,
-	"broader":  `arrowhead=empty`,
-	"related":  `style=dotted, arrowhead=none`,
+// relationStyle is how an edge is drawn, by the kind of its first relation.
+var relationStyle = map[extract.Relation]string{
+	extract.Contains: `style=bold`,
+	extract.Next:     `style=dotted`,
+	extract.Links:    `style=solid`,
+	extract.Mentions: `style=dashed`,
+	extract.Uses:     `style=bold, penwidth=2`,
+	extract.Broader:  `arrowhead=empty`,
+	extract.Related:  `style=dotted, arrowhead=none`,
 }
 
 // WriteDOT writes the view as a Graphviz digraph. The output is a function
@@ -72,6 +75,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("digraph %s {\n", Quote(gid))
 	p("  graph [id=%s, layout=%s, rankdir=LR, bgcolor=\"transparent\", fontname=%s, fontsize=12, tooltip=%s", Quote(gid), Quote(v.Query.Layout), Quote(fontName), Quote(v.Title))
+	if v.Straight {
+		p(", splines=line")
+	}
+	if v.Class != "" {
+		p(", class=%s", Quote(v.Class))
+	}
 	if !opt.Compact {
 		p(", label=%s, labelloc=t", Quote(v.Title))
 	}
@@ -84,6 +93,13 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		} else {
 			p(", ranksep=0.5, nodesep=0.25")
 		}
+	case "neato":
+		if v.pinned() {
+			// Every node has its place: nothing to move apart.
+			p(", overlap=true, splines=false, inputscale=72")
+			break
+		}
+		fallthrough
 	default:
 		// Straight edges: spline routing around nodes costs more than the
 		// layout itself on a few hundred edges.
@@ -108,7 +124,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	var writeCluster func(c *Cluster, indent string)
 	writeCluster = func(c *Cluster, indent string) {
 		p("%ssubgraph %s {\n", indent, Quote(c.ID))
-		p("%s  id=%s; label=%s; class=\"cluster\"; style=\"rounded\"; color=\"#b8c2cc\"; fontsize=11;", indent, Quote(gid+"-"+c.ID), Quote(clip(c.Label, 60)))
+		p("%s  id=%s; label=%s; class=\"cluster\"; style=\"rounded\"; color=\"#b8c2cc\"; fontsize=11;", indent, Quote(gid+"-"+c.ID), Quote(clipRunes(c.Label, 60)))
 		if opt.NodeURL != nil && c.NodeID != "" {
 			if u := safeURL(opt.NodeURL(c.NodeID)); u != "" {
 				p(" URL=%s; target=\"_top\";", Quote(u))
@@ -147,8 +163,12 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		for i, k := range ks {
 			cls[i] = "rel-" + string(k)
 		}
+		if !e.Established {
+			// A passing mention or a comparison: drawn faint, and said so.
+			cls = append(cls, "weak")
+		}
 		from, to, back := e.From, e.To, ""
-		if opt.Compact && v.Node(e.To) != nil && v.Node(e.To).Focus {
+		if e.Back || opt.Compact && v.Node(e.To) != nil && v.Node(e.To).Focus {
 			// A thumbnail is a star: every neighbour on the focus's right,
 			// the arrows still pointing the way the relation goes.
 			from, to, back = e.To, e.From, ", dir=back"
@@ -158,11 +178,17 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		if labels {
 			p(", label=%s", Quote(e.Label()))
 		}
-		if st, ok := relationStyle[string(ks[0])]; ok {
+		if st, ok := relationStyle[ks[0]]; ok {
 			p(", %s", st)
 		}
 		if e.Weight > 1 {
 			p(", penwidth=%.1f", 1+minf(float64(e.Weight)/8, 2.5))
+		}
+		if !e.Established {
+			p(", style=dashed, color=\"#b3bcc6\"")
+		}
+		if e.Loose {
+			p(", constraint=false")
 		}
 		p("];\n")
 	}
@@ -171,6 +197,16 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	}
 	p("}\n")
 	return bw.Flush()
+}
+
+// pinned reports whether every node of the view has its place.
+func (v *View) pinned() bool {
+	for _, n := range v.Nodes {
+		if n.Pos == nil {
+			return false
+		}
+	}
+	return len(v.Nodes) > 0
 }
 
 func minf(a, b float64) float64 {
@@ -188,9 +224,12 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	if opt.Lang == "zh" && n.LabelZh != "" {
 		name = n.LabelZh
 	}
-	label := wrap(clip(name, 64), 26)
+	label := wrap(clipRunes(name, 64), 26)
+	if n.Pos != nil {
+		label = clipRunes(name, 40) // a line of a table
+	}
 	if opt.Compact {
-		label = wrap(clip(name, 44), 24)
+		label = wrap(clipRunes(name, 44), 24)
 	}
 	class := "kind-" + string(n.Kind) + " prio-" + strconv.Itoa(rank)
 	if n.Focus {
@@ -198,15 +237,28 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	}
 	tooltip := n.Label
 	if n.Summary != "" {
-		tooltip += " — " + clip(n.Summary, 240)
+		tooltip += " — " + clipRunes(n.Summary, 240)
 	}
 	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
 		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
-	if opt.Compact {
+	switch {
+	case opt.Compact:
 		p(", fontsize=13")
+	case n.Heading:
+		p(", shape=plaintext, style=\"\", fontsize=13, fontcolor=\"#3f8a36\"")
+	case n.Kind == Project:
+		// Projects are what a reader finds first on every map.
+		p(", fontsize=14")
+	case n.Shared > 0:
+		// A line of the overview's table: a low box, larger the more
+		// projects share the concept.
+		p(", shape=box, height=0.3, margin=\"0.1,0.02\", fontsize=%d", 11+min(n.Shared-2, 4))
 	}
 	if n.Focus {
 		p(", penwidth=2.5")
+	}
+	if n.Pos != nil {
+		p(", pos=\"%.1f,%.1f!\"", n.Pos.X, n.Pos.Y)
 	}
 	var url string
 	if n.Kind == Stub {
@@ -259,7 +311,7 @@ func edgeTooltip(e *ViewEdge) string {
 			if n == 3 {
 				break
 			}
-			fmt.Fprintf(&b, "\n%s:%d: %s", ev.Path, ev.Line, clip(ev.Text, 160))
+			fmt.Fprintf(&b, "\n%s:%d: %s", ev.Path, ev.Line, clipRunes(ev.Text, 160))
 			n++
 		}
 	}
@@ -305,7 +357,9 @@ func safeURL(u string) string {
 	return ""
 }
 
-func clip(s string, n int) string {
+// clipRunes shortens s to at most n characters, the last an ellipsis:
+// labels are measured in characters, whatever their script.
+func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -42,7 +42,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("%w: unknown kind %q (want project, article, concept or module)", ErrBadQuery, s)
+	return "", fmt.Errorf("%w: unknown kind %q (want %s)", ErrBadQuery, s, orList(Kinds))
 }
 
 // Errors callers test with errors.Is.

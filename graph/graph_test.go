@@ -3,13 +3,17 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"math/rand"
+	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -20,7 +24,7 @@ import (
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.dot")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // TestMain doubles as a render worker, so tests can check that every DOT
 // they write parses in Graphviz.
@@ -232,33 +236,97 @@ func TestBudget(t *testing.T) {
 	}
 }
 
+// TestExports compares the JSON, GraphML and Mermaid of a concept view
+// with testdata/concept-raft.{json,graphml,mmd} (-update rewrites them),
+// and reads the JSON and GraphML back: the GraphML as XML, with every node
+// and edge of the view, each edge between declared nodes.
 func TestExports(t *testing.T) {
 	_, g := mustLoad(t)
 	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := func(id string) string { return "/" + id }
-	var j, gm, mm bytes.Buffer
-	if err := v.WriteJSON(&j, url); err != nil {
-		t.Fatal(err)
+	o := graph.DOTOptions{NodeURL: func(id string) string { return "/" + id }}
+	out := map[graph.Format][]byte{}
+	for _, f := range []graph.Format{graph.FormatJSON, graph.FormatGraphML, graph.FormatMermaid} {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := v.Write(&buf, f, o); err != nil {
+				t.Fatal(err)
+			}
+			out[f] = buf.Bytes()
+			golden(t, filepath.Join("testdata", "concept-raft."+string(f)), buf.Bytes())
+		})
 	}
-	for _, want := range []string{`"id": "c/raft"`, `"kind": "mentions"`, `"evidence": [`, `"url": "/a/etcd/raft"`} {
-		if !strings.Contains(j.String(), want) {
-			t.Errorf("JSON lacks %s", want)
+
+	var j graph.JSONGraph
+	if err := json.Unmarshal(out[graph.FormatJSON], &j); err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	if len(j.Nodes) != len(v.Nodes) || j.Nodes[0].URL != "/"+j.Nodes[0].ID {
+		t.Errorf("JSON has %d nodes, the view %d; first %+v", len(j.Nodes), len(v.Nodes), j.Nodes[0])
+	}
+
+	var gm struct {
+		XMLName xml.Name `xml:"http://graphml.graphdrawing.org/xmlns graphml"`
+		Keys    []struct {
+			ID  string `xml:"id,attr"`
+			For string `xml:"for,attr"`
+		} `xml:"key"`
+		Graph struct {
+			Nodes []struct {
+				ID   string `xml:"id,attr"`
+				Data []struct {
+					Key   string `xml:"key,attr"`
+					Value string `xml:",chardata"`
+				} `xml:"data"`
+			} `xml:"node"`
+			Edges []struct {
+				Source string `xml:"source,attr"`
+				Target string `xml:"target,attr"`
+			} `xml:"edge"`
+		} `xml:"graph"`
+	}
+	if err := xml.Unmarshal(out[graph.FormatGraphML], &gm); err != nil {
+		t.Fatalf("GraphML is not XML: %v", err)
+	}
+	if len(gm.Graph.Nodes) != len(v.Nodes) || len(gm.Graph.Edges) != len(v.Edges) {
+		t.Errorf("GraphML has %d nodes and %d edges, the view %d and %d", len(gm.Graph.Nodes), len(gm.Graph.Edges), len(v.Nodes), len(v.Edges))
+	}
+	keys := map[string]bool{}
+	for _, k := range gm.Keys {
+		keys[k.ID] = true
+	}
+	ids := map[string]bool{}
+	for _, n := range gm.Graph.Nodes {
+		ids[n.ID] = true
+		for _, d := range n.Data {
+			if !keys[d.Key] {
+				t.Errorf("node %s: data for undeclared key %q", n.ID, d.Key)
+			}
 		}
 	}
-	if err := v.WriteGraphML(&gm, url); err != nil {
+	for _, e := range gm.Graph.Edges {
+		if !ids[e.Source] || !ids[e.Target] {
+			t.Errorf("edge %s -> %s joins undeclared nodes", e.Source, e.Target)
+		}
+	}
+}
+
+// golden compares got with the file, or rewrites the file with -update.
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(gm.String(), `<node id="c/raft">`) || !strings.Contains(gm.String(), "<graphml") {
-		t.Errorf("GraphML:\n%s", gm.String())
-	}
-	if err := v.WriteMermaid(&mm, url); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(mm.String(), "flowchart LR\n") || !strings.Contains(mm.String(), `click `) {
-		t.Errorf("Mermaid:\n%s", mm.String())
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./graph -update):\n%s", file, got)
 	}
 }
 
@@ -353,16 +421,13 @@ func TestClusterColumns(t *testing.T) {
 		notes[fmt.Sprintf("etcd/a%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Note %d\n\nAbout Raft.\n", i))}
 	}
 	g := buildFS(t, notes)
-	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft"})
+	v, err := g.View(graph.Query{View: graph.ConceptView, Focus: "c/raft", Layout: "dot"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	if err := v.WriteDOT(&buf, graph.DOTOptions{}); err != nil {
 		t.Fatal(err)
-	}
-	if v.Query.Layout != "dot" {
-		t.Skipf("layout %s: no clusters to fold", v.Query.Layout)
 	}
 	if got := strings.Count(buf.String(), `" [style=invis];`) - strings.Count(buf.String(), `-> "legend/`); got != 4 {
 		t.Errorf("%d invisible edges for a cluster of 10, want 4:\n%s", got, buf.String())
@@ -384,4 +449,117 @@ func buildFS(t *testing.T, notes fs.FS) *graph.Graph {
 		t.Fatal(err)
 	}
 	return g
+}
+
+// TestParseQuery reads queries from URL parameters, and writes each back
+// with Values to the same query.
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     graph.Query
+		err      string
+	}{
+		{"OK/empty", "", graph.Query{View: graph.Overview, Depth: 1, Budget: graph.DefaultBudget}, ""},
+		{"OK/focus means ego", "focus=c/raft", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1, Budget: graph.DefaultBudget}, ""},
+		{"OK/from and to mean path", "from=a/x&to=c/y", graph.Query{View: graph.PathView, From: "a/x", To: "c/y", Depth: 1, Budget: graph.DefaultBudget}, ""},
+		{"OK/form kinds", "view=ego&focus=c/raft&depth=2&k=concept&k=article", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2, Kinds: []graph.Kind{graph.Article, graph.Concept}, Budget: graph.DefaultBudget}, ""},
+		{"OK/link kinds", "view=ego&focus=c/raft&depth=2&kinds=concept,article", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2, Kinds: []graph.Kind{graph.Article, graph.Concept}, Budget: graph.DefaultBudget}, ""},
+		{"OK/all kinds is none", "kinds=module,concept,article,project", graph.Query{View: graph.Overview, Depth: 1, Budget: graph.DefaultBudget}, ""},
+		{"OK/full budget", "view=full", graph.Query{View: graph.Full, Depth: 1, Budget: 100000}, ""},
+		{"OK/overview with a focus", "view=overview&focus=c/raft", graph.Query{View: graph.Overview, Focus: "c/raft", Depth: 1, Budget: graph.DefaultBudget}, ""},
+		{"OK/layout and budget", "layout=neato&budget=20&download=1", graph.Query{View: graph.Overview, Depth: 1, Budget: 20, Layout: "neato"}, ""},
+		{"ErrBadQuery/depth", "focus=c/raft&depth=abc", graph.Query{}, `depth "abc" is not a number`},
+		{"ErrBadQuery/range", "focus=c/raft&depth=4", graph.Query{}, "depth 4 is out of range 1-3"},
+		{"ErrBadQuery/budget", "budget=many", graph.Query{}, `budget "many" is not a number`},
+		{"ErrBadQuery/view", "view=spiral", graph.Query{}, `unknown view "spiral" (want overview, project, concept, ego, path or full)`},
+		{"ErrBadQuery/kind", "kinds=planet", graph.Query{}, `unknown kind "planet" (want project, article, concept or module)`},
+		{"ErrBadQuery/layout", "layout=circo", graph.Query{}, `unknown layout "circo" (want dot, sfdp or neato)`},
+		{"ErrBadQuery/project focus", "view=project&focus=c/raft", graph.Query{}, `the project view needs a project (p/...), not "c/raft"`},
+		{"ErrBadQuery/no focus", "view=concept", graph.Query{}, "the concept view needs a focus node"},
+		{"ErrBadQuery/path", "view=path&from=a/x", graph.Query{}, "the path view needs from and to"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := url.ParseQuery(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := graph.ParseQuery(v)
+			if tt.err != "" {
+				if !errors.Is(err, graph.ErrBadQuery) || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("got %v, want an ErrBadQuery saying %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(q, tt.want) {
+				t.Fatalf("got %+v (%v), want %+v", q, err, tt.want)
+			}
+			back, err := graph.ParseQuery(q.Values())
+			if err != nil || !reflect.DeepEqual(back, q) {
+				t.Errorf("Values %q reads back as %+v (%v)", q.Values().Encode(), back, err)
+			}
+		})
+	}
+}
+
+// FuzzQueryValues: every query Normalize accepts comes back from its URL
+// parameters, encoded and decoded, as the same normalized query.
+func FuzzQueryValues(f *testing.F) {
+	f.Add("ego", "c/raft", 2, "concept,article", "", "", "", 0)
+	f.Add("", "", 0, "", "a/x", "c/y", "dot", 20)
+	f.Add("overview", "p/etcd", 1, "", "", "", "sfdp", 150)
+	f.Add("full", "", 0, "module", "", "", "", 100000)
+	f.Fuzz(func(t *testing.T, view, focus string, depth int, kinds, from, to, layout string, budget int) {
+		var ks []graph.Kind
+		for _, k := range strings.Split(kinds, ",") {
+			if k != "" {
+				ks = append(ks, graph.Kind(k))
+			}
+		}
+		q, err := graph.Query{View: graph.ViewKind(view), Focus: focus, Depth: depth, Kinds: ks, From: from, To: to, Layout: layout, Budget: budget}.Normalize()
+		if err != nil {
+			return
+		}
+		v, err := url.ParseQuery(q.Values().Encode())
+		if err != nil {
+			t.Fatalf("%+v: Values do not decode: %v", q, err)
+		}
+		back, err := graph.ParseQuery(v)
+		if err != nil || !reflect.DeepEqual(back, q) {
+			t.Fatalf("%+v became %q and read back as %+v (%v)", q, q.Values().Encode(), back, err)
+		}
+		if k := q.Key(); k != back.Key() {
+			t.Fatalf("keys differ: %q %q", k, back.Key())
+		}
+	})
+}
+
+// TestWriteJSONStreams: WriteJSON, which writes element by element, gives
+// the bytes json.Encoder gives for the whole view.
+func TestWriteJSONStreams(t *testing.T) {
+	_, g := mustLoad(t)
+	url := func(id string) string { return "/" + id + "?a=<b>&c" }
+	views := map[string]*graph.View{"empty": {}}
+	for _, q := range []graph.Query{{View: graph.Full}, {View: graph.ConceptView, Focus: "c/raft"}, {View: graph.Overview}} {
+		v, err := g.View(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		views[string(q.View)] = v
+	}
+	views["untitled"] = &graph.View{Nodes: views["concept"].Nodes}
+	for name, v := range views {
+		var got, want bytes.Buffer
+		if err := v.WriteJSON(&got, url); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v.JSON(url)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: WriteJSON differs from json.Encoder:\n%s\nwant:\n%s", name, got.String(), want.String())
+		}
+	}
 }

@@ -23,7 +23,7 @@ func (v *View) LabelOrder() []string {
 		switch {
 		case n.Focus:
 			return 0
-		case n.Kind == Project:
+		case n.Kind == Project, n.Heading:
 			return 1
 		}
 		return 2

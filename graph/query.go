@@ -2,108 +2,79 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/codeatlas/codeatlas/extract"
 )
 
-// ViewKind names a view.
+// ViewKind names a view. Each view is a file of its own (view_*.go) with
+// its builder, and a row of the views table in view.go.
 type ViewKind string
 
-// The views.
-const (
-	Overview    ViewKind = "overview"
-	ProjectView ViewKind = "project"
-	ConceptView ViewKind = "concept"
-	Ego         ViewKind = "ego"
-	PathView    ViewKind = "path"
-	Full        ViewKind = "full"
-)
-
-// ViewKinds lists every view.
-var ViewKinds = []ViewKind{Overview, ProjectView, ConceptView, Ego, PathView, Full}
+// ViewKinds lists every view, in the order forms and help show them.
+var ViewKinds = viewKinds()
 
 // DefaultBudget is the node budget of a view unless the query sets one.
 const DefaultBudget = 150
 
-// Layouts are the Graphviz layouts a query may ask for.
+// MaxDepth is the deepest neighbourhood an ego view draws.
+const MaxDepth = 3
+
+// Layouts are the Graphviz layouts a query may ask for. graph owns the
+// list: the DOT writer sets attributes per layout, and forms, flags and
+// completion offer it; graph/render keeps its own allowlist as a guard in
+// the worker process, and cmd checks at start that it accepts these.
 var Layouts = []string{"dot", "sfdp", "neato"}
 
-// Query asks for one view. The zero value is the overview.
+// Query asks for one view. The zero value is the overview. Its text form,
+// for URLs, flags and cache keys, is ParseQuery and Values.
 type Query struct {
 	View   ViewKind
 	Focus  string // node id for project, concept and ego views
-	Depth  int    // ego depth, 1-3; 0 means 1
+	Depth  int    // ego depth, 1-MaxDepth; 0 means 1
 	Kinds  []Kind // node kinds shown; empty means all
 	From   string // path view
 	To     string // path view
 	Layout string // "" picks one from the view's size
-	Budget int    // maximum nodes before collapsing into stubs; 0 means DefaultBudget
+	Budget int    // maximum nodes before collapsing into stubs; 0 means the view's default
 }
 
 // Normalize fills defaults and checks the fields that do not need a graph.
 // Errors wrap ErrBadQuery.
 func (q Query) Normalize() (Query, error) {
 	if q.View == "" {
-		q.View = Overview
-		if q.From != "" || q.To != "" {
-			q.View = PathView
-		} else if q.Focus != "" {
-			q.View = Ego
-		}
+		q.View = impliedView(q)
 	}
-	known := false
-	for _, v := range ViewKinds {
-		known = known || v == q.View
-	}
-	if !known {
-		return q, fmt.Errorf("%w: unknown view %q (want overview, project, concept, ego, path or full)", ErrBadQuery, q.View)
+	spec, ok := viewOf(q.View)
+	if !ok {
+		return q, fmt.Errorf("%w: unknown view %q (want %s)", ErrBadQuery, q.View, orList(ViewKinds))
 	}
 	if q.Depth == 0 {
 		q.Depth = 1
 	}
-	if q.Depth < 1 || q.Depth > 3 {
-		return q, fmt.Errorf("%w: depth %d is out of range 1-3", ErrBadQuery, q.Depth)
+	if q.Depth < 1 || q.Depth > MaxDepth {
+		return q, fmt.Errorf("%w: depth %d is out of range 1-%d", ErrBadQuery, q.Depth, MaxDepth)
 	}
 	if q.Budget == 0 {
-		q.Budget = DefaultBudget
-		if q.View == Full {
-			q.Budget = 100000
-		}
+		q.Budget = spec.defaultBudget()
 	}
 	if q.Budget < 10 {
 		return q, fmt.Errorf("%w: budget %d is below 10", ErrBadQuery, q.Budget)
 	}
-	switch q.View {
-	case ProjectView, ConceptView, Ego:
-		if q.Focus == "" {
-			return q, fmt.Errorf("%w: the %s view needs a focus node", ErrBadQuery, q.View)
-		}
-	case PathView:
-		if q.From == "" || q.To == "" {
-			return q, fmt.Errorf("%w: the path view needs from and to", ErrBadQuery)
-		}
+	if err := spec.check(q); err != nil {
+		return q, err
 	}
-	if q.View == ProjectView && !strings.HasPrefix(q.Focus, "p/") {
-		return q, fmt.Errorf("%w: the project view needs a project (p/...), not %q", ErrBadQuery, q.Focus)
-	}
-	if q.View == ConceptView && !strings.HasPrefix(q.Focus, "c/") {
-		return q, fmt.Errorf("%w: the concept view needs a concept (c/...), not %q", ErrBadQuery, q.Focus)
-	}
-	ok := q.Layout == ""
-	for _, l := range Layouts {
-		ok = ok || l == q.Layout
-	}
-	if !ok {
-		return q, fmt.Errorf("%w: unknown layout %q (want dot, sfdp or neato)", ErrBadQuery, q.Layout)
+	if q.Layout != "" && !slices.Contains(Layouts, q.Layout) {
+		return q, fmt.Errorf("%w: unknown layout %q (want %s)", ErrBadQuery, q.Layout, orList(Layouts))
 	}
 	kinds := append([]Kind(nil), q.Kinds...)
 	sort.Slice(kinds, func(i, j int) bool { return kindRank(kinds[i]) < kindRank(kinds[j]) })
 	q.Kinds = kinds[:0]
 	for i, k := range kinds {
 		if kindRank(k) == len(Kinds) {
-			return q, fmt.Errorf("%w: unknown kind %q", ErrBadQuery, k)
+			return q, fmt.Errorf("%w: unknown kind %q (want %s)", ErrBadQuery, k, orList(Kinds))
 		}
 		if i == 0 || kinds[i-1] != k {
 			q.Kinds = append(q.Kinds, k)
@@ -115,22 +86,37 @@ func (q Query) Normalize() (Query, error) {
 	return q, nil
 }
 
-// starNodes is the size beyond which a depth-1 neighbourhood is drawn round.
-const starNodes = 24
-
-// autoLayout picks a layout from the view's size: dot draws clusters and
-// reading order best, but its time grows fast with edges (a 120-node,
-// 1,200-edge neighbourhood took over 15 s in go-graphviz), while sfdp stays
-// around a second.
-func autoLayout(v *View) string {
-	if v.Query.View == Overview || v.Query.View == Full {
-		return "sfdp"
+// impliedView is the view of a query that names none: the path between
+// From and To, the neighbourhood of Focus, or the overview.
+func impliedView(q Query) ViewKind {
+	switch {
+	case q.From != "" || q.To != "":
+		return PathView
+	case q.Focus != "":
+		return Ego
 	}
-	// A neighbourhood of depth 1 is a star: dot ranks it as one column of
-	// fifty nodes, a strip too thin to read on a screen; sfdp spreads it
-	// round the focus.
-	if v.Query.View == Ego && v.Query.Depth == 1 && len(v.Nodes) > starNodes {
-		return "sfdp"
+	return Overview
+}
+
+// orList spells a list for an error message: "a, b or c".
+func orList[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// autoLayout picks a layout from the view's size, unless its builder
+// preferred one: dot draws clusters and reading order best, but its time
+// grows fast with edges (a 120-node, 1,200-edge neighbourhood took over
+// 15 s in go-graphviz), while sfdp stays around a second.
+func autoLayout(v *View, preferred string) string {
+	if preferred != "" {
+		return preferred
 	}
 	if len(v.Nodes) <= 60 && len(v.Edges) <= 150 {
 		return "dot"
@@ -177,15 +163,6 @@ func (q Query) allows(k Kind) bool {
 	return false
 }
 
-// Key is a canonical string for the query, for caches and ETags.
-func (q Query) Key() string {
-	ks := make([]string, len(q.Kinds))
-	for i, k := range q.Kinds {
-		ks[i] = string(k)
-	}
-	return fmt.Sprintf("v=%s&f=%s&d=%d&k=%s&from=%s&to=%s&l=%s&b=%d", q.View, q.Focus, q.Depth, strings.Join(ks, ","), q.From, q.To, q.Layout, q.Budget)
-}
-
 // Hop is one step of a path, with the evidence for it.
 type Hop struct {
 	From, To  string
@@ -200,7 +177,19 @@ type ViewNode struct {
 	Cluster string // cluster id, "" for none
 	Count   int    // for stubs: how many nodes it stands for
 	Target  Query  // for stubs: the narrower view that shows them
+	// Shared is, on the overview, how many projects a concept is
+	// established in; the map draws it larger the more there are.
+	Shared int
+	// Pos, when set, pins the node at this point (in points, y up): a
+	// view that lays itself out has Graphviz only draw it.
+	Pos *Point
+	// Heading draws the node as a title over the nodes below it (a
+	// family of concepts on the overview), without a shape.
+	Heading bool
 }
+
+// Point is a position in points, y pointing up, as Graphviz has it.
+type Point struct{ X, Y float64 }
 
 // ViewEdge is an edge as a view shows it; overview edges aggregate many
 // article edges, so Relations carry their evidence and Weight their count.
@@ -208,6 +197,17 @@ type ViewEdge struct {
 	From, To  string
 	Relations []Relation
 	Weight    int
+	// Established is true when any base relation behind the edge is (see
+	// Relation.Established): a map draws the others as passing mentions.
+	Established bool
+	// Back draws the edge from To to From, its arrow still pointing at To,
+	// so that a layered layout puts To on From's left: the overview puts
+	// half of the concept families left of the projects this way.
+	Back bool
+	// Loose leaves the edge out of the layout's ranking (dot's
+	// constraint=false): uses between projects on the overview, which
+	// would otherwise break the column of projects.
+	Loose bool
 }
 
 // Kinds returns the relation kinds on the edge.
@@ -237,6 +237,11 @@ type View struct {
 	Paths    [][]Hop // path view
 	Outside  int     // edges of the focus (or path ends) to nodes the view does not show
 	Hidden   int     // relations between shown nodes the view leaves out (see the view's doc)
+	// Straight draws edges as lines.
+	Straight bool
+	// Class names the kind of drawing for the page's style ("ideas": the
+	// overview, whose many edges are faint until a node is pointed at).
+	Class string
 }
 
 // Node returns the view's node with id, or nil.

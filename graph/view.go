@@ -8,8 +8,87 @@ import (
 	"github.com/codeatlas/codeatlas/extract"
 )
 
-// maxViewEvidence caps the evidence a view keeps per relation on an edge;
-// the edge's Weight still counts all of it.
+// views is every view kind, in the order forms and help list them. A view
+// is a file of its own (view_overview.go, ...) holding its ViewKind and
+// its build function, plus a row here saying what its query needs.
+var views = []viewSpec{
+	{kind: Overview, build: (*builder).overview},
+	{kind: ProjectView, build: (*builder).project, focus: Project},
+	{kind: ConceptView, build: (*builder).concept, focus: Concept},
+	{kind: Ego, build: (*builder).ego, focus: anyKind},
+	{kind: PathView, build: (*builder).path, path: true},
+	{kind: Full, build: (*builder).full, budget: 100000},
+}
+
+// anyKind in viewSpec.focus takes a focus node of any kind.
+const anyKind Kind = "*"
+
+// viewSpec is what the query language needs to know of a view kind.
+type viewSpec struct {
+	kind ViewKind
+	// build adds the view's nodes, clusters and paths to the builder;
+	// finish then aggregates the edges between them.
+	build func(*builder) error
+	// focus is the kind of node the view centres on: "" for none,
+	// anyKind for any.
+	focus Kind
+	// path views need From and To.
+	path bool
+	// budget is the default node budget; 0 means DefaultBudget.
+	budget int
+}
+
+func viewKinds() []ViewKind {
+	out := make([]ViewKind, len(views))
+	for i, v := range views {
+		out[i] = v.kind
+	}
+	return out
+}
+
+func viewOf(k ViewKind) (viewSpec, bool) {
+	for _, v := range views {
+		if v.kind == k {
+			return v, true
+		}
+	}
+	return viewSpec{}, false
+}
+
+func (s viewSpec) defaultBudget() int {
+	if s.budget > 0 {
+		return s.budget
+	}
+	return DefaultBudget
+}
+
+// defaultBudget is the budget of view k when the query sets none.
+func defaultBudget(k ViewKind) int {
+	if k == "" {
+		k = Overview
+	}
+	s, _ := viewOf(k)
+	return s.defaultBudget()
+}
+
+// check reports what q lacks for the view. Errors wrap ErrBadQuery.
+func (s viewSpec) check(q Query) error {
+	switch {
+	case s.focus != "" && q.Focus == "":
+		return fmt.Errorf("%w: the %s view needs a focus node", ErrBadQuery, s.kind)
+	case s.focus != "" && s.focus != anyKind && !strings.HasPrefix(q.Focus, idPrefix(s.focus)):
+		return fmt.Errorf("%w: the %s view needs a %s (%s...), not %q", ErrBadQuery, s.kind, s.focus, idPrefix(s.focus), q.Focus)
+	case s.path && (q.From == "" || q.To == ""):
+		return fmt.Errorf("%w: the %s view needs from and to", ErrBadQuery, s.kind)
+	}
+	return nil
+}
+
+// idPrefix is how the ids of nodes of kind k begin.
+func idPrefix(k Kind) string { return string(k[0]) + "/" }
+
+// maxViewEdgeEvidence caps the evidence a view keeps per relation on an
+// edge; the edge's Weight still counts all of it.
 const maxViewEdgeEvidence = 5
 
 // View answers a query. Unknown nodes wrap ErrUnknownNode, bad queries
@@ -19,6 +98,12 @@ func (g *Graph) View(q Query) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec, _ := viewOf(q.View) // Normalize checked it
+	return g.build(q, spec)
+}
+
+// build runs the builder of spec for a normalized query.
+func (g *Graph) build(q Query, spec viewSpec) (*View, error) {
 	for _, id := range []string{q.Focus, q.From, q.To} {
 		if id == "" {
 			continue
@@ -28,21 +113,8 @@ func (g *Graph) View(q Query) (*View, error) {
 		}
 	}
 	b := &builder{g: g, q: q, rep: map[string]string{}, nodes: map[string]*ViewNode{}, edges: map[[2]string]*ViewEdge{}, skip: map[extract.Relation]bool{}}
-	switch q.View {
-	case Overview:
-		b.overview()
-	case ProjectView:
-		b.project()
-	case ConceptView:
-		b.concept()
-	case Ego:
-		b.ego()
-	case PathView:
-		if err := b.path(); err != nil {
-			return nil, err
-		}
-	case Full:
-		b.full()
+	if err := spec.build(b); err != nil {
+		return nil, err
 	}
 	return b.finish(), nil
 }
@@ -51,18 +123,24 @@ func (g *Graph) View(q Query) (*View, error) {
 // view node standing for it (itself, its project, or a stub); edges are the
 // base edges between represented nodes, aggregated.
 type builder struct {
-	g        *Graph
-	q        Query
-	title    string
-	rep      map[string]string
-	nodes    map[string]*ViewNode
-	edges    map[[2]string]*ViewEdge
-	clusters []*Cluster
-	skip     map[extract.Relation]bool // relations the view shows otherwise (clusters) or not at all
-	hide     func(from, to *Node, k extract.Relation) bool
-	hidden   int
-	paths    [][]Hop
-	post     func(v *View) // view-specific pruning after aggregation
+	g         *Graph
+	q         Query
+	title     string
+	rep       map[string]string
+	nodes     map[string]*ViewNode
+	edges     map[[2]string]*ViewEdge
+	clusters  []*Cluster
+	skip      map[extract.Relation]bool // relations the view shows otherwise (clusters) or not at all
+	hide      func(from, to *Node, k extract.Relation) bool
+	hidden    int
+	paths     [][]Hop
+	post      func(v *View) // view-specific pruning after aggregation
+	layout    string        // the layout the view prefers when the query sets none; "" picks by size
+	everyEdge bool          // draw every edge, beyond the edge budget (for export)
+	// established keeps only established relations between view nodes
+	// (the overview: a passing mention is not "uses"); the rest are
+	// counted in Hidden.
+	established bool
 }
 
 func (b *builder) show(id string) *ViewNode {
@@ -76,133 +154,6 @@ func (b *builder) show(id string) *ViewNode {
 	b.rep[id] = id
 	return vn
 }
-
-func (b *builder) overview() {
-	b.title = "Overview: projects and concepts"
-	b.skip[extract.Contains], b.skip[extract.Next] = true, true
-	// Concept pages mention each other all the time; drawn, those edges
-	// turn the overview into a hairball. They are counted, and the concept
-	// pages and maps show them.
-	b.hide = conceptPageNoise
-	// The units of the overview are the projects; notes without any (a
-	// book, one project's notes) use the top of their table of contents:
-	// each article stands for the section it heads.
-	unit := Project
-	if !b.g.hasKind(Project) {
-		unit = Article
-		b.title = "Overview: sections and concepts"
-	}
-	for _, n := range b.g.Nodes() {
-		switch {
-		case n.Kind == Concept || n.Kind == Project,
-			unit == Article && n.Kind == Article && b.g.parentArticle(n.ID) == "":
-			if b.q.allows(n.Kind) {
-				b.show(n.ID)
-			}
-		}
-	}
-	for _, n := range b.g.Nodes() {
-		var owner string
-		switch {
-		case unit == Project && (n.Kind == Article || n.Kind == Module) && n.Project != "":
-			owner = "p/" + n.Project
-		case unit == Article && n.Kind == Article:
-			owner = b.g.sectionOf(n.ID)
-		default:
-			continue
-		}
-		if _, ok := b.nodes[owner]; ok && owner != n.ID {
-			b.rep[n.ID] = owner
-		}
-	}
-	// The overview shows shared concepts: those the articles of at least
-	// two projects touch. The others collapse into one stub that opens the
-	// list of every concept.
-	projectsOf := map[string]map[string]bool{}
-	for id, r := range b.rep {
-		if vn := b.nodes[r]; vn == nil || vn.Kind != unit {
-			continue
-		}
-		for _, e := range b.g.out[id] {
-			if b.g.nodes[e.To].Kind == Concept && (e.Has(extract.Mentions) || e.Has(extract.Related)) {
-				if projectsOf[e.To] == nil {
-					projectsOf[e.To] = map[string]bool{}
-				}
-				projectsOf[e.To][r] = true
-			}
-		}
-	}
-	var lonely []string
-	for id, vn := range b.nodes {
-		if vn.Kind == Concept && len(projectsOf[id]) < 2 {
-			lonely = append(lonely, id)
-		}
-	}
-	if len(lonely) > 0 && len(lonely) < len(projectsOf)+len(lonely) {
-		stub := stubID("view", Concept)
-		for _, id := range lonely {
-			delete(b.nodes, id)
-			b.rep[id] = stub
-		}
-		b.addStub(stub, Concept, len(lonely), Query{View: Full, Kinds: []Kind{Concept}})
-		what := "project"
-		if unit == Article {
-			what = "section"
-		}
-		b.nodes[stub].Label = fmt.Sprintf("+%d concepts of one %s", len(lonely), what)
-		b.nodes[stub].Summary = "Concepts the articles of only one " + what + " touch; open the list of every concept"
-	}
-	b.collapse(func(vn *ViewNode) int {
-		if vn.Kind == unit {
-			return 1 << 20
-		}
-		return b.degree(vn.ID)
-	}, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}} })
-	b.post = func(v *View) { topConcepts(v, unit, overviewConceptsPerProject) }
-}
-
-// parentArticle is the article whose table-of-contents entry holds id's,
-// or "".
-func (g *Graph) parentArticle(id string) string {
-	for _, e := range g.in[id] {
-		if e.Has(extract.Contains) && g.nodes[e.From].Kind == Article {
-			return e.From
-		}
-	}
-	return ""
-}
-
-// sectionOf is the top article of id's branch of the table of contents.
-func (g *Graph) sectionOf(id string) string {
-	seen := map[string]bool{id: true}
-	for {
-		p := g.parentArticle(id)
-		if p == "" || seen[p] {
-			return id
-		}
-		seen[p] = true
-		id = p
-	}
-}
-
-func (g *Graph) hasKind(k Kind) bool {
-	for _, n := range g.nodes {
-		if n.Kind == k {
-			return true
-		}
-	}
-	return false
-}
-
-// overviewConceptsPerProject is how many concept edges a project keeps on
-// the overview: its heaviest. Ten projects by eighty concepts drawn in full
-// is a hairball nobody can read; the rest are counted in Hidden and shown
-// on the project maps.
-const overviewConceptsPerProject = 8
-
-// projectConceptsPerArticle is the same limit for each article on a project
-// map.
-const projectConceptsPerArticle = 4
 
 // topConcepts keeps, for each node of kind from, only its per heaviest
 // edges to concepts; the rest are counted in Hidden. A concept left without
@@ -295,150 +246,6 @@ func (b *builder) degree(id string) int {
 	return n
 }
 
-// project shows a project's table of contents as nested clusters, the
-// concepts its articles touch and the other projects they reference.
-func (b *builder) project() {
-	p := b.g.nodes[b.q.Focus]
-	b.title = "Project: " + p.Label
-	b.skip[extract.Contains], b.skip[extract.Next] = true, true
-	// The clusters show how the articles belong together; links between
-	// two of them are counted, and drawn on the articles' own maps.
-	member := map[string]bool{}
-	// Edges that do not touch the project at all (another project's
-	// articles naming concepts) are not this map's question either.
-	b.hide = func(from, to *Node, k extract.Relation) bool {
-		return conceptPageNoise(from, to, k) || member[from.ID] == member[to.ID]
-	}
-	b.show(p.ID)
-	root := &Cluster{ID: "cluster_" + p.ID, Label: p.Label, NodeID: p.ID}
-	b.clusters = append(b.clusters, root)
-	b.nodes[p.ID].Cluster = root.ID
-	var members []string
-	var walk func(id string, cluster *Cluster, depth int)
-	walk = func(id string, cluster *Cluster, depth int) {
-		for _, e := range b.g.out[id] {
-			if !e.Has(extract.Contains) || depth > 8 {
-				continue
-			}
-			child := b.g.nodes[e.To]
-			if _, seen := b.rep[child.ID]; seen || !b.q.allows(child.Kind) {
-				continue
-			}
-			vn := b.show(child.ID)
-			members = append(members, child.ID)
-			vn.Cluster = cluster.ID
-			sub := cluster
-			if hasContains(b.g.out[child.ID]) {
-				sub = &Cluster{ID: "cluster_" + child.ID, Label: child.Label, Parent: cluster.ID, NodeID: child.ID}
-				b.clusters = append(b.clusters, sub)
-				vn.Cluster = sub.ID
-			}
-			walk(child.ID, sub, depth+1)
-		}
-	}
-	walk(p.ID, root, 0)
-	members = append(members, p.ID)
-	for _, id := range members {
-		member[id] = true
-	}
-	b.post = func(v *View) { topConcepts(v, Article, projectConceptsPerArticle) }
-	for _, id := range members {
-		for _, e := range b.g.out[id] {
-			b.reach(e.To)
-		}
-		for _, e := range b.g.in[id] {
-			b.reach(e.From)
-		}
-	}
-	b.collapse(func(vn *ViewNode) int {
-		if vn.Cluster != "" {
-			return 1 << 20
-		}
-		return b.degree(vn.ID)
-	}, func(k Kind) Query { return Query{View: Ego, Focus: p.ID, Depth: 2, Kinds: []Kind{k}, Budget: 1000} })
-}
-
-func hasContains(es []*Edge) bool {
-	for _, e := range es {
-		if e.Has(extract.Contains) {
-			return true
-		}
-	}
-	return false
-}
-
-// reach shows a node referenced from the view's members: a concept or a
-// module as itself, an article of another project as that project.
-func (b *builder) reach(id string) {
-	if _, ok := b.rep[id]; ok {
-		return
-	}
-	n := b.g.nodes[id]
-	switch n.Kind {
-	case Concept, Project:
-		if b.q.allows(n.Kind) {
-			b.show(id)
-		}
-	case Module:
-		if n.Project != "" && b.q.allows(Project) {
-			if _, ok := b.nodes["p/"+n.Project]; !ok {
-				b.show("p/" + n.Project)
-			}
-			b.rep[id] = "p/" + n.Project
-		} else if b.q.allows(Module) {
-			b.show(id)
-		}
-	case Article:
-		owner := "p/" + n.Project
-		if _, ok := b.g.nodes[owner]; ok && n.Project != "" && b.q.allows(Project) {
-			b.show(owner)
-			b.rep[id] = owner
-		}
-	}
-}
-
-// concept shows every article touching a concept, grouped by project, and
-// its broader and narrower concepts.
-func (b *builder) concept() {
-	c := b.g.nodes[b.q.Focus]
-	b.title = "Concept: " + c.Label
-	b.skip[extract.Contains], b.skip[extract.Next] = true, true
-	// The map answers who touches the concept: edges not at the concept
-	// (articles linking each other, or naming other concepts) are counted.
-	b.hide = func(from, to *Node, k extract.Relation) bool {
-		return from.ID != c.ID && to.ID != c.ID && k != extract.Broader
-	}
-	b.show(c.ID)
-	clusters := map[string]*Cluster{}
-	for _, e := range b.g.in[c.ID] {
-		n := b.g.nodes[e.From]
-		if !b.q.allows(n.Kind) {
-			continue
-		}
-		vn := b.show(n.ID)
-		if n.Kind == Article && n.Project != "" {
-			cl := clusters[n.Project]
-			if cl == nil {
-				label := n.Project
-				if p, ok := b.g.nodes["p/"+n.Project]; ok {
-					label = p.Label
-				}
-				cl = &Cluster{ID: "cluster_p/" + n.Project, Label: label, NodeID: "p/" + n.Project}
-				clusters[n.Project] = cl
-				b.clusters = append(b.clusters, cl)
-			}
-			vn.Cluster = cl.ID
-		}
-	}
-	for _, e := range b.g.out[c.ID] {
-		if n := b.g.nodes[e.To]; n.Kind == Concept || b.q.allows(n.Kind) {
-			b.show(n.ID)
-		}
-	}
-	b.collapse(func(vn *ViewNode) int { return b.degree(vn.ID) },
-		func(k Kind) Query { return Query{View: Ego, Focus: c.ID, Depth: 1, Kinds: []Kind{k}, Budget: 1000} })
-}
-
 // neighbours returns the nodes next to id in either direction, heaviest
 // edge first, then by id, ignoring relations in skip.
 func (b *builder) neighbours(id string) []string {
@@ -473,56 +280,6 @@ func (b *builder) skipsAll(e *Edge) bool {
 		}
 	}
 	return true
-}
-
-// ego is a level-by-level search from the focus. When the budget is
-// reached, a node's remaining neighbours collapse into one stub per kind
-// that opens the narrower view: that node's neighbours of that kind.
-func (b *builder) ego() {
-	f := b.g.nodes[b.q.Focus]
-	b.title = fmt.Sprintf("Around %s (depth %d)", f.Label, b.q.Depth)
-	// The map is the search tree: the edges that reached each node, plus
-	// every edge of the focus. At depth 1 that is a star; deeper, drawing
-	// every edge among 150 nodes took thousands of lines and seconds of
-	// layout. The other edges are counted in Hidden and the text version.
-	parent := map[string]string{}
-	b.hide = func(from, to *Node, k extract.Relation) bool {
-		if from.ID == f.ID || to.ID == f.ID {
-			return false
-		}
-		return parent[to.ID] != from.ID && parent[from.ID] != to.ID
-	}
-	b.show(f.ID)
-	frontier := []string{f.ID}
-	for level := 1; level <= b.q.Depth && len(frontier) > 0; level++ {
-		var next []string
-		for _, id := range frontier {
-			rest := map[Kind]int{}
-			for _, nb := range b.neighbours(id) {
-				if _, seen := b.rep[nb]; seen {
-					continue
-				}
-				n := b.g.nodes[nb]
-				if !b.q.allows(n.Kind) {
-					continue
-				}
-				parent[nb] = id
-				if len(b.nodes) >= b.q.Budget {
-					rest[n.Kind]++
-					b.rep[nb] = stubID(id, n.Kind)
-					continue
-				}
-				b.show(nb)
-				next = append(next, nb)
-			}
-			for _, k := range Kinds {
-				if rest[k] > 0 {
-					b.addStub(stubID(id, k), k, rest[k], Query{View: Ego, Focus: id, Depth: 1, Kinds: []Kind{k}, Budget: max(rest[k]+10, DefaultBudget)})
-				}
-			}
-		}
-		frontier = next
-	}
 }
 
 func stubID(parent string, k Kind) string { return "stub/" + string(k) + "/" + parent }
@@ -591,116 +348,6 @@ func (b *builder) collapse(score func(*ViewNode) int, target func(Kind) Query) {
 	}
 }
 
-// path shows the shortest paths between From and To through typed edges,
-// walked in either direction; next (reading order) is not a relation
-// between ideas, so paths do not use it.
-func (b *builder) path() error {
-	b.skip[extract.Next] = true
-	from, to := b.q.From, b.q.To
-	b.title = fmt.Sprintf("Path from %s to %s", b.g.nodes[from].Label, b.g.nodes[to].Label)
-	dist := map[string]int{from: 0}
-	preds := map[string][]string{}
-	queue := []string{from}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		if cur == to {
-			break
-		}
-		for _, nb := range b.neighbours(cur) {
-			n := b.g.nodes[nb]
-			if nb != to && !b.q.allows(n.Kind) {
-				continue
-			}
-			d, seen := dist[nb]
-			if !seen {
-				dist[nb] = dist[cur] + 1
-				queue = append(queue, nb)
-				d = dist[nb]
-			}
-			if d == dist[cur]+1 {
-				preds[nb] = append(preds[nb], cur)
-			}
-		}
-	}
-	if _, ok := dist[to]; !ok {
-		return fmt.Errorf("%w between %s and %s", ErrNoPath, from, to)
-	}
-	const maxPaths = 5
-	var walk func(id string, suffix []string)
-	walk = func(id string, suffix []string) {
-		if len(b.paths) >= maxPaths {
-			return
-		}
-		if id == from {
-			nodes := append([]string{from}, suffix...)
-			b.paths = append(b.paths, b.hops(nodes))
-			return
-		}
-		ps := append([]string(nil), preds[id]...)
-		sort.Strings(ps)
-		for _, p := range ps {
-			walk(p, append([]string{id}, suffix...))
-		}
-	}
-	if from == to {
-		b.show(from)
-		return nil
-	}
-	walk(to, nil)
-	for _, p := range b.paths {
-		for _, h := range p {
-			b.show(h.From)
-			b.show(h.To)
-		}
-	}
-	return nil
-}
-
-func (b *builder) hops(nodes []string) []Hop {
-	var hops []Hop
-	for i := 1; i < len(nodes); i++ {
-		h := Hop{From: nodes[i-1], To: nodes[i]}
-		if e := b.g.edge(h.From, h.To); e != nil {
-			h.Forward = true
-			h.Relations = b.keep(e.Relations)
-		} else if e := b.g.edge(h.To, h.From); e != nil {
-			h.Relations = b.keep(e.Relations)
-		}
-		hops = append(hops, h)
-	}
-	return hops
-}
-
-func (b *builder) keep(rs []Relation) []Relation {
-	var out []Relation
-	for _, r := range rs {
-		if !b.skip[r.Kind] {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (g *Graph) edge(from, to string) *Edge {
-	es := g.out[from]
-	i := sort.Search(len(es), func(i int) bool { return es[i].To >= to })
-	if i < len(es) && es[i].To == to {
-		return es[i]
-	}
-	return nil
-}
-
-func (b *builder) full() {
-	b.title = "Everything"
-	for _, n := range b.g.Nodes() {
-		if b.q.allows(n.Kind) {
-			b.show(n.ID)
-		}
-	}
-	b.collapse(func(vn *ViewNode) int { return b.degree(vn.ID) }, func(k Kind) Query { return Query{View: Full, Kinds: []Kind{k}, Budget: 100000} })
-}
-
 // finish aggregates the base edges between represented nodes and sorts
 // everything. Edges from a shown node to a node the view does not show are
 // counted in Outside, never dropped silently.
@@ -737,11 +384,13 @@ func (b *builder) finish() *View {
 				if b.skip[r.Kind] {
 					continue
 				}
-				if b.hide != nil && b.hide(b.g.nodes[id], b.g.nodes[e.To], r.Kind) {
+				if b.hide != nil && b.hide(b.g.nodes[id], b.g.nodes[e.To], r.Kind) ||
+					b.established && !r.Established() {
 					b.hidden++
 					continue
 				}
 				ve.Weight += len(r.Evidence)
+				ve.Established = ve.Established || r.Established()
 				ve.addEvidence(r)
 			}
 		}
@@ -764,7 +413,7 @@ func (b *builder) finish() *View {
 	if b.post != nil {
 		b.post(v)
 	}
-	if v.Query.View != Full {
+	if !b.everyEdge {
 		capEdges(v, max(4*v.Query.Budget, minEdgeBudget))
 	}
 	sort.Slice(v.Edges, func(i, j int) bool {
@@ -775,7 +424,7 @@ func (b *builder) finish() *View {
 	})
 	v.Clusters = b.clusters
 	if v.Query.Layout == "" {
-		v.Query.Layout = autoLayout(v)
+		v.Query.Layout = autoLayout(v, b.layout)
 	}
 	sort.SliceStable(v.Clusters, func(i, j int) bool { return v.Clusters[i].ID < v.Clusters[j].ID })
 	return v

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"io/fs"
 	"mime"
 	"net/http"
 	"path"
@@ -36,6 +38,25 @@ func assetType(name string) string {
 	return ""
 }
 
+// activeType reports whether a file of the notes that the server sends as
+// a download would be a document that runs script if a static host served
+// it by its extension: HTML, XHTML, XML (which can style itself with XSLT
+// or embed XHTML), JavaScript. A static copy publishes these under a name
+// that hosts send as a download. SVG is not among them: it is rewritten
+// to draw only.
+func activeType(name string) bool {
+	if assetType(name) != "" {
+		return false
+	}
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case ".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".svgz", ".mht", ".mhtml", ".js", ".mjs", ".swf":
+		return true
+	}
+	t := mime.TypeByExtension(ext)
+	return strings.Contains(t, "html") || strings.Contains(t, "xml") || strings.Contains(t, "javascript")
+}
+
 // assetCSP keeps a file of the notes inert even when opened on its own: an
 // SVG can carry script, and sandbox gives it an origin of its own.
 const assetCSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
@@ -59,5 +80,33 @@ func (s *Server) asset(c *gin.Context) {
 		h.Set("Content-Type", "application/octet-stream")
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(p)}))
 	}
+	if strings.EqualFold(path.Ext(p), ".svg") {
+		s.serveSVG(c, st.corpus.AssetFS, p)
+		return
+	}
 	http.ServeFileFS(c.Writer, c.Request, st.corpus.AssetFS, p)
+}
+
+// serveSVG answers an SVG of the notes rewritten to draw only (see
+// sanitizeSVG), or a placeholder when it cannot be.
+func (s *Server) serveSVG(c *gin.Context, fsys fs.FS, p string) {
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		s.fail(c, errNotFound)
+		return
+	}
+	body := []byte(brokenSVG)
+	if fi.Size() <= maxSVGBytes {
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			s.fail(c, errNotFound)
+			return
+		}
+		if clean, err := sanitizeSVG(src); err == nil {
+			body = clean
+		} else {
+			s.log.Warn("SVG of the notes not shown", "path", p, "err", err)
+		}
+	}
+	http.ServeContent(c.Writer, c.Request, path.Base(p), fi.ModTime(), bytes.NewReader(body))
 }

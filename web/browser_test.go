@@ -51,8 +51,19 @@ func chromiumOrSkip(t *testing.T) string {
 	return bin
 }
 
+// stepTimeout bounds each step of a browser test, so that a wait that
+// never ends says which step it was and what it waited for, long before
+// the test binary's own timeout.
+const stepTimeout = 30 * time.Second
+
+// browser is one headless chromium tab driven step by step.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
 // newBrowser starts headless chromium for one test; it ends with the test.
-func newBrowser(t *testing.T, bin string) context.Context {
+func newBrowser(t *testing.T, bin string) *browser {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
@@ -61,9 +72,112 @@ func newBrowser(t *testing.T, bin string) context.Context {
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	return ctx
+	t.Cleanup(func() { cancelC(); cancelA() })
+	// Start the browser now, so the first step's deadline is its own. The
+	// first action on a chromedp context starts the browser and ties its
+	// life to that context: it gets the browser's context, watched here.
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("start chromium: %v", err)
+		}
+	case <-time.After(stepTimeout):
+		cancelC()
+		t.Fatalf("start chromium: no blank page after %v", stepTimeout)
+	}
+	t.Logf("start chromium: %v", time.Since(start).Round(time.Millisecond))
+	return &browser{t: t, ctx: ctx}
+}
+
+// step runs actions within stepTimeout; until says what the last of them
+// waits for, so that a failure reads "step: waited 30s for X on URL".
+func (b *browser) step(name, until string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: waited %v for %s on %s: %v", name, time.Since(start).Round(time.Millisecond), until, b.where(), err)
+	}
+	b.t.Logf("%s: %v", name, time.Since(start).Round(time.Millisecond))
+}
+
+// where is the page's URL, for messages.
+func (b *browser) where() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+	defer cancel()
+	l, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "(location unknown: " + err.Error() + ")"
+	}
+	return l
+}
+
+// open navigates to url and waits until sel is visible.
+func (b *browser) open(name, url, sel string) {
+	b.t.Helper()
+	b.step(name, sel, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// follow runs act, which must leave the page (a click on a link), waits
+// until the address ends in wantPath, then until sel is visible there.
+// Waiting for sel alone could be answered by the page being left.
+func (b *browser) follow(name string, act chromedp.Action[chromedp.Void], wantPath, sel string) {
+	b.t.Helper()
+	b.step(name, "the click", act)
+	b.waitURL(name, func(u string) bool { return strings.HasSuffix(strings.SplitN(u, "?", 2)[0], wantPath) }, "an address ending in "+wantPath)
+	b.step(name, sel+" on "+wantPath, chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// waitURL polls the address until ok, within stepTimeout.
+func (b *browser) waitURL(name string, ok func(string) bool, what string) {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	last := ""
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		l, err := chromedp.Run(ctx, chromedp.Location())
+		cancel()
+		if err == nil {
+			if ok(l) {
+				return
+			}
+			last = l
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("%s: waited %v for %s; the page stayed at %s", name, stepTimeout, what, last)
+}
+
+// suggest types q into the search box and waits for the suggestions of
+// the whole of q: the box suggests as each key arrives, and on a busy
+// machine a list for the first letters can show before the last key.
+func (b *browser) suggest(name, q string) {
+	b.t.Helper()
+	sel := `#suggest[data-query="` + q + `"] li`
+	b.step(name, sel, chromedp.SendKeys(chromedp.CSS("#q"), q), chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// text is the trimmed text of the first element matching sel.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s on %s: %v", sel, b.where(), err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// eval runs a script and returns its value, within stepTimeout.
+func eval[T any](b *browser, js string, opts ...chromedp.EvaluateOption) (T, error) {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[T](js, opts...))
 }
 
 // TestBrowserLiveReload: under --watch an open page reloads itself when a
@@ -88,29 +202,35 @@ func TestBrowserLiveReload(t *testing.T) {
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { s.CloseStreams(); ts.Close() }) // after the browser's cleanup
-	ctx := newBrowser(t, bin)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/a/a"), chromedp.WaitVisible(chromedp.CSS("#title"))); err != nil {
-		t.Fatal(err)
+	b := newBrowser(t, bin)
+	b.open("open the article", ts.URL+"/a/a", "#title")
+	// Edit once the page listens, so that the edit is a change it sees.
+	// (Had it connected later, its first event would carry the new
+	// version and reload it all the same.)
+	for deadline := time.Now().Add(stepTimeout); s.events.count() == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the page opened no event stream in %v", stepTimeout)
+		}
 	}
-	// The page has its event stream open once the first event arrived.
-	time.Sleep(300 * time.Millisecond)
 	if err := os.WriteFile(note, []byte("# After the edit\n\nSecond text.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The reload replaces the document, so poll from outside it.
 	var title string
-	for deadline := time.Now().Add(15 * time.Second); title != "After the edit" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		title, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#title') || {}).textContent || ''`))
+	for deadline := time.Now().Add(stepTimeout); title != "After the edit" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		title, _ = eval[string](b, `(document.querySelector('#title') || {}).textContent || ''`)
 	}
 	if title != "After the edit" {
-		t.Fatalf("the open page did not reload after the edit: title %q", title)
+		t.Fatalf("the open page did not reload within %v of the edit: title %q", stepTimeout, title)
 	}
 }
 
 // TestBrowser drives Debian's chromium through the explorer as a reader
 // would: open the overview, click a concept node, land on its page, click
 // an article in the concept map, land on the article, search, and fetch
-// the SVG download. A screenshot of the map is kept as an artifact.
+// the SVG download. A screenshot of the map is kept as an artifact. Every
+// step has its own deadline, and every wait is for the page the step
+// leads to, never for something the page being left may already show.
 func TestBrowser(t *testing.T) {
 	bin := chromiumOrSkip(t)
 	gin.SetMode(gin.TestMode)
@@ -127,39 +247,16 @@ func TestBrowser(t *testing.T) {
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 
-	ctx := newBrowser(t, bin)
+	b := newBrowser(t, bin)
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		start := time.Now()
-		defer func() { t.Logf("%s: %v", name, time.Since(start)) }()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	location := func() string {
-		t.Helper()
-		l, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-
-	step("open the overview", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
-	nodes, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.querySelectorAll('#map svg g.node').length"))
+	b.open("open the overview", ts.URL+"/", `[id="map-c/raft"]`)
+	nodes, err := eval[int](b, "document.querySelectorAll('#map svg g.node').length")
 	if err != nil || nodes < 5 {
 		t.Fatalf("overview has %d nodes (%v)", nodes, err)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#map")))
+	sctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	shot, err := chromedp.Run(sctx, chromedp.Screenshot(chromedp.CSS("#map")))
+	cancel()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,70 +272,61 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Every label fits its node, whatever font the browser has.
-	spill, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#map svg g.node')).flatMap(g => {
+	spill, err := eval[[]string](b, `Array.from(document.querySelectorAll('#map svg g.node')).flatMap(g => {
 		const s = g.querySelector('polygon, ellipse, path'); if (!s) return [];
 		const w = s.getBBox().width;
 		return Array.from(g.querySelectorAll('text')).filter(t => t.getBBox().width > w + 1).map(t => t.textContent);
-	})`))
+	})`)
 	if err != nil || len(spill) > 0 {
 		t.Errorf("labels wider than their nodes: %q (%v)", spill, err)
 	}
 
 	// Picking a suggestion opens its page, on a map page too; a node of
 	// the map can be shown on it with the suggestion's second action.
-	step("search etcd on the overview", chromedp.SendKeys(chromedp.CSS("#q"), "etcd"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
-	step("show etcd on the map", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('#suggest li')).find(li => li.textContent.includes('etcd')).querySelector('button.on-map').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
-	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.activeElement.closest('g.node') || {}).id || ''`))
+	b.suggest("search etcd on the overview", "etcd")
+	b.step("show etcd on the map", "the pick", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll('#suggest li')).find(li => li.textContent.includes('etcd')).querySelector('button.on-map').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`))
+	focused, err := eval[string](b, `(document.activeElement.closest('g.node') || {}).id || ''`)
 	if err != nil || focused != "map-p/etcd" {
 		t.Errorf("showed etcd on the overview, focus is on %q (%v)", focused, err)
 	}
-	if l := location(); strings.Contains(l, "/p/etcd") {
+	if l := b.where(); strings.Contains(l, "/p/etcd") {
 		t.Errorf("showing a node on the map navigated to %s", l)
 	}
-	step("clear the search", chromedp.Evaluate[chromedp.Void](`document.querySelector('#q').value = ''`))
-	step("search an article", chromedp.SendKeys(chromedp.CSS("#q"), "Raft in etcd"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
-	step("pick the article", chromedp.Evaluate[chromedp.Void](`document.querySelector('#suggest li').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`),
-		chromedp.WaitVisible(chromedp.CSS(".doc .body")))
-	if l := location(); !strings.HasSuffix(l, "/a/etcd/raft") {
-		t.Errorf("picked an article on the overview, landed on %s", l)
+	b.step("clear the search", "the input event", chromedp.Evaluate[chromedp.Void](`(q => { q.value = ''; q.dispatchEvent(new Event('input')); })(document.querySelector('#q'))`))
+	b.suggest("search an article", "Raft in etcd")
+	if got := b.text("#suggest li"); !strings.HasPrefix(got, "Raft in etcd") {
+		t.Fatalf("first suggestion for an article's title: %q", got)
 	}
-	step("back to the overview again", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
+	b.follow("pick the article", chromedp.Evaluate[chromedp.Void](`document.querySelector('#suggest li').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`),
+		"/a/etcd/raft", ".doc .body")
+	b.open("back to the overview again", ts.URL+"/", `[id="map-c/raft"]`)
 
 	// Hovering a node highlights its neighbours.
-	step("hover raft", chromedp.Evaluate[chromedp.Void](`document.querySelector('[id="map-c/raft"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`))
-	dimmed, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.querySelector('#map svg').classList.contains('dimmed') && document.querySelectorAll('#map svg g.hl').length > 1"))
+	b.step("hover raft", "the hover", chromedp.Evaluate[chromedp.Void](`document.querySelector('[id="map-c/raft"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`))
+	dimmed, err := eval[bool](b, "document.querySelector('#map svg').classList.contains('dimmed') && document.querySelectorAll('#map svg g.hl').length > 1")
 	if err != nil || !dimmed {
 		t.Errorf("hover did not highlight neighbours (%v)", err)
 	}
 
-	step("click the raft concept", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), chromedp.WaitVisible(chromedp.CSS("#title")))
-	if l := location(); !strings.HasSuffix(l, "/c/raft") {
-		t.Fatalf("clicked raft, landed on %s", l)
-	}
-	if got := text("#title"); got != "Raft consensus" {
+	b.follow("click the raft concept", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), "/c/raft", "#title")
+	if got := b.text("#title"); got != "Raft consensus" {
 		t.Fatalf("concept page title %q", got)
 	}
 
-	step("click an article in the concept map", chromedp.WaitVisible(chromedp.CSS(`[id="concept-a/etcd/raft"]`)),
-		chromedp.Click(chromedp.CSS(`[id="concept-a/etcd/raft"] a`)), chromedp.WaitVisible(chromedp.CSS(".doc .body")))
-	if l := location(); !strings.HasSuffix(l, "/a/etcd/raft") {
-		t.Fatalf("clicked the article, landed on %s", l)
-	}
-	if got := text("#title"); got != "Raft in etcd" {
+	b.step("find the article in the concept map", `[id="concept-a/etcd/raft"]`, chromedp.WaitVisible(chromedp.CSS(`[id="concept-a/etcd/raft"]`)))
+	b.follow("click an article in the concept map", chromedp.Click(chromedp.CSS(`[id="concept-a/etcd/raft"] a`)), "/a/etcd/raft", ".doc .body")
+	if got := b.text("#title"); got != "Raft in etcd" {
 		t.Fatalf("article title %q", got)
 	}
 
-	step("search in Chinese", chromedp.SendKeys(chromedp.CSS("#q"), "服务发现"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
-	if got := text("#suggest li"); !strings.Contains(got, "Service discovery") {
+	b.suggest("search in Chinese", "服务发现")
+	if got := b.text("#suggest li"); !strings.Contains(got, "Service discovery") {
 		t.Fatalf("first suggestion %q", got)
 	}
-	step("pick the suggestion", chromedp.Click(chromedp.CSS("#suggest li")), chromedp.WaitVisible(chromedp.CSS("#title")))
-	if l := location(); !strings.HasSuffix(l, "/c/service-discovery") {
-		t.Fatalf("picked the suggestion, landed on %s", l)
-	}
+	b.follow("pick the suggestion", chromedp.Click(chromedp.CSS("#suggest li")), "/c/service-discovery", "#title")
 
-	step("back to the overview", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`a.export[data-format="SVG"]`)))
-	svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a.export[data-format="SVG"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	b.open("back to the overview", ts.URL+"/", `a.export[data-format="SVG"]`)
+	svg, err := eval[string](b, `fetch(document.querySelector('a.export[data-format="SVG"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise)
 	if err != nil || !strings.HasPrefix(svg, "<svg") {
 		t.Fatalf("SVG download: %.80q (%v)", svg, err)
 	}
@@ -252,19 +340,18 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if st, err := ss.WriteSite(context.Background(), dir, "/docs/", 4); err != nil || len(st.Failed) > 0 {
-		t.Fatalf("WriteSite: %+v %v", st, err)
+	wctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	start := time.Now()
+	st, err := ss.WriteSite(wctx, dir, "/docs/", 4)
+	cancel()
+	if err != nil || len(st.Failed) > 0 {
+		t.Fatalf("WriteSite after %v: %+v %v", time.Since(start).Round(time.Millisecond), st, err)
 	}
+	t.Logf("write the static copy: %v", time.Since(start).Round(time.Millisecond))
 	files := httptest.NewServer(http.StripPrefix("/docs", http.FileServer(http.Dir(dir))))
 	defer files.Close()
-	step("open the static overview", chromedp.Navigate(files.URL+"/docs/"), chromedp.WaitVisible(chromedp.CSS(`[id="map-c/raft"]`)))
-	step("click raft on the static map", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), chromedp.WaitVisible(chromedp.CSS("#title")))
-	if l := location(); !strings.HasSuffix(l, "/docs/c/raft/") {
-		t.Fatalf("static copy: clicked raft, landed on %s", l)
-	}
-	step("search the static copy", chromedp.SendKeys(chromedp.CSS("#q"), "服务发现"), chromedp.WaitVisible(chromedp.CSS("#suggest li")))
-	step("pick from the static index", chromedp.Click(chromedp.CSS("#suggest li")), chromedp.WaitVisible(chromedp.CSS("#title")))
-	if l := location(); !strings.HasSuffix(l, "/docs/c/service-discovery/") {
-		t.Fatalf("static copy: picked the suggestion, landed on %s", l)
-	}
+	b.open("open the static overview", files.URL+"/docs/", `[id="map-c/raft"]`)
+	b.follow("click raft on the static map", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), "/docs/c/raft/", "#title")
+	b.suggest("search the static copy", "服务发现")
+	b.follow("pick from the static index", chromedp.Click(chromedp.CSS("#suggest li")), "/docs/c/service-discovery/", "#title")
 }

@@ -28,10 +28,13 @@ func (c *respCache) get(key string) ([]byte, bool) {
 	return b, ok
 }
 
+// entryLimit is the largest body the cache keeps.
+func (c *respCache) entryLimit() int { return c.max / 4 }
+
 func (c *respCache) put(key string, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(b) > c.max/4 {
+	if len(b) > c.entryLimit() {
 		return
 	}
 	if c.size+len(b) > c.max {
@@ -61,10 +64,10 @@ func (s *Server) cachedHTML(st *site, key, name string, data func() (any, error)
 }
 
 // servePage answers a page from the site's cache, building it on a miss.
-// The key is the URL and the reload banner, the only inputs of a page
-// besides the graph.
+// The key is the URL, the reload banner and the static files' version, the
+// only inputs of a page besides the graph.
 func (s *Server) servePage(c *gin.Context, st *site, name string, build func() (any, error)) {
-	key := c.Request.URL.RequestURI() + "\x00" + s.currentProblem()
+	key := c.Request.URL.RequestURI() + "\x00" + s.currentProblem() + "\x00" + s.static.current().version
 	if notModified(c, s.etag(st, "page "+key)) {
 		return
 	}

@@ -14,9 +14,10 @@ import (
 
 var (
 	errNotFound       = errors.New("page not found")
+	errNoFile         = errors.New("no such file")
 	errMethod         = errors.New("method not allowed: the explorer answers GET and HEAD")
 	errPNGUnsupported = errors.New("PNG export needs Graphviz's dot installed on the server")
-	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters", graph.ErrBadQuery)
+	errQueryTooLong   = fmt.Errorf("%w: the search query is longer than 200 characters or %d words", graph.ErrBadQuery, maxSearchTerms)
 )
 
 type errorData struct {
@@ -29,12 +30,14 @@ type errorData struct {
 // status is the one place errors become HTTP statuses.
 func status(err error) int {
 	switch {
-	case errors.Is(err, graph.ErrUnknownNode), errors.Is(err, errNotFound), errors.Is(err, graph.ErrNoPath):
+	case errors.Is(err, graph.ErrUnknownNode), errors.Is(err, errNotFound), errors.Is(err, errNoFile), errors.Is(err, graph.ErrNoPath):
 		return http.StatusNotFound
 	case errors.Is(err, graph.ErrBadQuery), errors.Is(err, render.ErrUnsupported), errors.Is(err, errPNGUnsupported):
 		return http.StatusBadRequest
 	case errors.Is(err, errMethod):
 		return http.StatusMethodNotAllowed
+	case errors.Is(err, errURITooLong):
+		return http.StatusRequestURITooLong
 	case errors.Is(err, render.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, render.ErrTimeout):
@@ -54,6 +57,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if code == http.StatusServiceUnavailable {
 		c.Header("Retry-After", "5")
 	}
+	c.Writer.Header().Del("Content-Disposition") // set for the download that failed
 	msg := err.Error()
 	if code == http.StatusInternalServerError {
 		msg = "internal error"
@@ -70,7 +74,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		if f := c.Query("focus"); f != "" {
 			id = f
 		}
-		d.Suggestions = st.suggestions(id)
+		d.Suggestions = st.suggestions(c.Request.Context(), id)
 	}
 	s.html(c, code, "error.html", d)
 	c.Abort()

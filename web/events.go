@@ -42,6 +42,13 @@ func (b *broker) unsubscribe(ch chan string) {
 	b.mu.Unlock()
 }
 
+// count is the number of open streams.
+func (b *broker) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs)
+}
+
 func (b *broker) publish(event string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

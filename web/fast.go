@@ -83,7 +83,8 @@ func replayable(p string) bool {
 // serveFast answers from the fast cache, or reports that it cannot.
 func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
 	key, ok := fastKey(r)
-	if !ok || s.log.Enabled(r.Context(), slog.LevelDebug) || s.currentProblem() != "" {
+	// Live static files change the pages that link them: no replays.
+	if !ok || s.static.live || s.log.Enabled(r.Context(), slog.LevelDebug) || s.currentProblem() != "" {
 		return false
 	}
 	p := s.site.Load().fast.get(key)
@@ -109,7 +110,7 @@ func (s *Server) serveFast(w http.ResponseWriter, r *http.Request) bool {
 // It is called after a 200 answer only.
 func (s *Server) keepFast(st *site, r *http.Request, header http.Header, body []byte) {
 	key, ok := fastKey(r)
-	if !ok || s.currentProblem() != "" {
+	if !ok || s.static.live || s.currentProblem() != "" {
 		return
 	}
 	st.fast.put(key, &prepared{header: header.Clone(), body: body})

@@ -5,10 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"html/template"
+	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,32 +15,10 @@ import (
 	"github.com/codeatlas/codeatlas/graph"
 )
 
-// parseQuery reads a view query from URL parameters. Errors wrap
+// parseQuery reads the view query of a request. Errors wrap
 // graph.ErrBadQuery and become 400s.
 func parseQuery(c *gin.Context) (graph.Query, error) {
-	q := graph.Query{View: graph.ViewKind(c.Query("view")), Focus: c.Query("focus"), From: c.Query("from"), To: c.Query("to"), Layout: c.Query("layout")}
-	if s := c.Query("depth"); s != "" {
-		d, err := strconv.Atoi(s)
-		if err != nil {
-			return q, fmt.Errorf("%w: depth %q is not a number", graph.ErrBadQuery, s)
-		}
-		q.Depth = d
-	}
-	if s := c.Query("budget"); s != "" {
-		b, err := strconv.Atoi(s)
-		if err != nil {
-			return q, fmt.Errorf("%w: budget %q is not a number", graph.ErrBadQuery, s)
-		}
-		q.Budget = b
-	}
-	// The form sends one k per checked box; links use kinds=a,b.
-	ks := append(c.QueryArray("k"), c.Query("kinds"))
-	kinds, err := graph.ParseKinds(strings.Join(ks, ","))
-	if err != nil {
-		return q, err
-	}
-	q.Kinds = kinds
-	return q.Normalize()
+	return graph.ParseQuery(c.Request.URL.Query())
 }
 
 // localMapID is the graph id of an article's sidebar map, a thumbnail
@@ -75,12 +52,13 @@ func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]b
 	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid, false), v.Query.Layout, "svg")
 }
 
-// etag is a weak validator of (server process, graph version, what). The
-// process is part of it because pages also depend on the program: after an
-// upgrade and restart, a browser's copy of a page of unchanged notes must
-// not be answered with 304.
+// etag is a weak validator of (server process, graph version, static
+// files, what). The process is part of it because pages also depend on the
+// program: after an upgrade and restart, a browser's copy of a page of
+// unchanged notes must not be answered with 304; the static files because
+// pages link them by version, and serve --static changes them live.
 func (s *Server) etag(st *site, what string) string {
-	h := sha256.Sum256([]byte(s.instance + "\x00" + st.version + "\x00" + what))
+	h := sha256.Sum256([]byte(s.instance + "\x00" + st.version + "\x00" + s.static.current().version + "\x00" + what))
 	return `W/"` + hex.EncodeToString(h[:8]) + `"`
 }
 
@@ -136,7 +114,7 @@ func (s *Server) mapPage(c *gin.Context) {
 			return nil, err
 		}
 		d := mapPageData{pageData: s.page(st, v.Title), View: v, SVG: template.HTML(svg), Query: v.Query,
-			ViewKinds: graph.ViewKinds, Depths: []int{1, 2, 3}, Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
+			ViewKinds: graph.ViewKinds, Depths: depths(), Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
 		d.Exports = s.exportLinks(v.Query)
 		for _, k := range graph.Kinds {
 			d.Kinds = append(d.Kinds, kindChoice{Kind: k, Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
@@ -157,36 +135,54 @@ func hasKind(ks []graph.Kind, k graph.Kind) bool {
 	return false
 }
 
-func (s *Server) exportLinks(q graph.Query) []exportLink {
-	var out []exportLink
-	for _, f := range exportFormats {
-		if f.ext == "png" && !s.cfg.Renderer.SupportsPNG() {
-			continue
-		}
-		// A static copy offers the picture; the data of every map is in
-		// its graph.json, and five files per map made a site of 350 MB.
-		if s.cfg.StaticSite && f.ext != "svg" {
-			continue
-		}
-		out = append(out, exportLink{Label: strings.ToUpper(f.ext), URL: ExportURL(q, f.ext), File: "codeatlas-" + string(q.View) + "." + f.ext})
+// depths are the depths the map form offers.
+func depths() []int {
+	out := make([]int, graph.MaxDepth)
+	for i := range out {
+		out[i] = i + 1
 	}
 	return out
 }
 
-type exportFormat struct {
-	ext, contentType string
+func (s *Server) exportLinks(q graph.Query) []exportLink {
+	var out []exportLink
+	for _, f := range graph.Formats {
+		if f == graph.FormatPNG && !s.cfg.Renderer.SupportsPNG() {
+			continue
+		}
+		// A static copy offers the picture; the data of every map is in
+		// its graph.json, and five files per map made a site of 350 MB.
+		if s.cfg.StaticSite && f != graph.FormatSVG {
+			continue
+		}
+		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: ExportURL(q, f), File: downloadName(q, f)})
+	}
+	return out
 }
 
-var exportFormats = []exportFormat{
-	{"svg", "image/svg+xml"},
-	{"dot", "text/vnd.graphviz; charset=utf-8"},
-	{"png", "image/png"},
-	{"json", "application/json; charset=utf-8"},
-	{"graphml", "application/graphml+xml; charset=utf-8"},
-	{"mmd", "text/plain; charset=utf-8"},
+// downloadName is the file name a download of the view of q is saved as.
+func downloadName(q graph.Query, f graph.Format) string {
+	return "codeatlas-" + string(q.View) + "." + string(f)
 }
 
-func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
+// contentType is the media type a format is served as.
+func contentType(f graph.Format) string {
+	switch f {
+	case graph.FormatSVG:
+		return "image/svg+xml"
+	case graph.FormatDOT:
+		return "text/vnd.graphviz; charset=utf-8"
+	case graph.FormatPNG:
+		return "image/png"
+	case graph.FormatJSON:
+		return "application/json; charset=utf-8"
+	case graph.FormatGraphML:
+		return "application/graphml+xml; charset=utf-8"
+	}
+	return "text/plain; charset=utf-8"
+}
+
+func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		st := s.site.Load()
 		q, err := parseQuery(c)
@@ -194,72 +190,83 @@ func (s *Server) mapExport(f exportFormat) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if f.ext == "png" && (s.cfg.StaticSite || !s.cfg.Renderer.SupportsPNG()) {
+		if f == graph.FormatPNG && (s.cfg.StaticSite || !s.cfg.Renderer.SupportsPNG()) {
 			s.fail(c, errPNGUnsupported)
 			return
 		}
-		key := f.ext + " " + q.Key()
+		key := string(f) + " " + q.Key()
 		if notModified(c, s.etag(st, key)) {
 			return
 		}
-		if b, ok := st.cache.get(key); ok {
-			s.sendExport(c, st, key, f, q, b)
+		if f.Drawn() {
+			s.renderExport(c, st, key, f, q)
 			return
 		}
-		v, err := st.graph.View(q)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		var buf bytes.Buffer
-		switch f.ext {
-		case "dot":
-			_ = v.WriteDOT(&buf, dotOptions("map", true))
-		case "json":
-			_ = v.WriteJSON(&buf, NodeURL)
-		case "graphml":
-			_ = v.WriteGraphML(&buf, NodeURL)
-		case "mmd":
-			_ = v.WriteMermaid(&buf, NodeURL)
-		default:
-			ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
-			defer cancel()
-			b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, f.ext)
+		exportHeaders(c, f, q)
+		b := s.download(c, st, key, contentType(f), func(w io.Writer) error {
+			v, err := st.graph.View(q)
 			if err != nil {
-				s.fail(c, err)
-				return
+				return err
 			}
-			buf.Write(b)
+			return v.Write(w, f, dotOptions("map", true))
+		})
+		if b != nil {
+			s.sendExport(c, st, key, f, q, b)
 		}
-		st.cache.put(key, buf.Bytes())
-		s.sendExport(c, st, key, f, q, buf.Bytes())
 	}
 }
 
-func (s *Server) sendExport(c *gin.Context, st *site, key string, f exportFormat, q graph.Query, b []byte) {
-	if c.Query("download") != "" {
-		c.Header("Content-Disposition", `attachment; filename="codeatlas-`+string(q.View)+"."+f.ext+`"`)
+// renderExport answers a picture of a view, rendered through the
+// renderer's cache.
+func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query) {
+	if b, ok := st.cache.get(key); ok {
+		s.sendExport(c, st, key, f, q, b)
+		return
 	}
-	sent := sendCached(c, st.cache, key, f.contentType, b)
+	v, err := st.graph.View(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+	defer cancel()
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, string(f))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st.cache.put(key, b)
+	s.sendExport(c, st, key, f, q, b)
+}
+
+// exportHeaders names the file of a download asked for with ?download=1.
+func exportHeaders(c *gin.Context, f graph.Format, q graph.Query) {
+	if c.Query("download") != "" {
+		c.Header("Content-Disposition", `attachment; filename="`+downloadName(q, f)+`"`)
+	}
+}
+
+func (s *Server) sendExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query, b []byte) {
+	exportHeaders(c, f, q)
+	sent := sendCached(c, st.cache, key, contentType(f), b)
 	s.keepFast(st, c.Request, c.Writer.Header(), sent)
 }
 
+// graphJSON is the whole graph, built once per site version.
 func (s *Server) graphJSON(c *gin.Context) {
 	st := s.site.Load()
 	if notModified(c, s.etag(st, "graph.json")) {
 		return
 	}
-	v, err := st.graph.View(graph.Query{View: graph.Full})
-	if err != nil {
-		s.fail(c, err)
-		return
+	const ctype = "application/json; charset=utf-8"
+	b := s.download(c, st, "graph.json", ctype, func(w io.Writer) error {
+		v, err := st.graph.View(graph.Query{View: graph.Full})
+		if err != nil {
+			return err
+		}
+		return v.WriteJSON(w, NodeURL)
+	})
+	if b != nil {
+		sendCached(c, st.cache, "graph.json", ctype, b)
 	}
-	b, ok := st.cache.get("graph.json")
-	if !ok {
-		var buf bytes.Buffer
-		_ = v.WriteJSON(&buf, NodeURL)
-		b = buf.Bytes()
-		st.cache.put("graph.json", b)
-	}
-	sendCached(c, st.cache, "graph.json", "application/json; charset=utf-8", b)
 }

@@ -103,7 +103,7 @@ func TestBrowserReadableMaps(t *testing.T) {
 	}
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
-	ctx := newBrowserFor(t, bin, 6*time.Minute)
+	b := newBrowser(t, bin)
 
 	pages := []string{
 		"/",
@@ -125,22 +125,16 @@ func TestBrowserReadableMaps(t *testing.T) {
 		if size.w < 600 {
 			opts = append(opts, chromedp.EmulateMobile)
 		}
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
-			t.Fatal(err)
-		}
+		b.step(size.name+" size", "the viewport", chromedp.EmulateViewport(size.w, size.h, opts...))
 		for _, page := range pages {
 			mapPage := page == "/" || strings.HasPrefix(page, "/map")
 			where := fmt.Sprintf("%s at %s", page, size.name)
-			if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+page), chromedp.WaitReady(chromedp.CSS("svg g.node"))); err != nil {
-				t.Fatalf("%s: open: %v", where, err)
-			}
+			b.step(where+": open", "svg g.node", chromedp.Navigate(ts.URL+page), chromedp.WaitReady(chromedp.CSS("svg g.node")))
 			measure := func(state string, all bool) {
 				t.Helper()
 				// Labels are placed in an animation frame after a zoom.
-				if err := chromedp.Do(ctx, chromedp.Sleep(150*time.Millisecond)); err != nil {
-					t.Fatal(err)
-				}
-				ms, err := chromedp.Run(ctx, chromedp.Evaluate[[]mapMeasure](measureMapsJS))
+				time.Sleep(150 * time.Millisecond)
+				ms, err := eval[[]mapMeasure](b, measureMapsJS)
 				if err != nil || len(ms) == 0 {
 					t.Fatalf("%s, %s: no graph to measure (%v)", where, state, err)
 				}
@@ -155,7 +149,9 @@ func TestBrowserReadableMaps(t *testing.T) {
 			}
 			measure("first sight", true)
 			if artifacts != "" && (page == "/" || page == "/a/etcd/raft") {
-				shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				sctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+				shot, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+				cancel()
 				if err == nil {
 					name := strings.Trim(strings.NewReplacer("/", "-", "?", "-").Replace(page), "-")
 					if name == "" {
@@ -167,16 +163,12 @@ func TestBrowserReadableMaps(t *testing.T) {
 			}
 			key := func(k string, n int) {
 				for range n {
-					if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
-						t.Fatal(err)
-					}
+					b.step(where+": key "+k, "the key", chromedp.KeyEvent(k))
 				}
 			}
 			// The pointer rests on the middle of the window, as a person's
 			// does; whatever it hovers must not take the labels away.
-			if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, float64(size.w)/2, float64(size.h)/2)); err != nil {
-				t.Fatal(err)
-			}
+			b.step(where+": pointer on the map", "the move", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, float64(size.w)/2, float64(size.h)/2))
 			key("-", 3)
 			measure("zoomed out", false)
 			key("0", 1)
@@ -195,10 +187,8 @@ func TestBrowserPlaceLabels(t *testing.T) {
 	_, handler := newTestServer(t, fstest.MapFS{"a.md": {Data: []byte("# A\n")}}, &fakeRenderer{})
 	ts := httptest.NewServer(handler)
 	defer ts.Close()
-	ctx := newBrowser(t, bin)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
-		t.Fatal(err)
-	}
+	b := newBrowser(t, bin)
+	b.step("open a page", "body", chromedp.Navigate(ts.URL+"/"), chromedp.WaitReady(chromedp.CSS("body")))
 	box := func(x, y float64) string {
 		return fmt.Sprintf("x1: %g, y1: %g, x2: %g, y2: %g", x, y, x+100, y+20)
 	}
@@ -224,7 +214,7 @@ func TestBrowserPlaceLabels(t *testing.T) {
 				}
 				list[i] = "{" + c + "}"
 			}
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[[]bool]("window.codeatlasPlaceLabels(["+strings.Join(list, ",")+"])"))
+			got, err := eval[[]bool](b, "window.codeatlasPlaceLabels(["+strings.Join(list, ",")+"])")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,20 +223,4 @@ func TestBrowserPlaceLabels(t *testing.T) {
 			}
 		})
 	}
-}
-
-// newBrowserFor is newBrowser with a deadline for the whole test: many pages
-// of the bundled notes, each laid out once by a real pool.
-func newBrowserFor(t *testing.T, bin string, d time.Duration) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 900))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, d)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	return ctx
 }

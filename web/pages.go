@@ -47,7 +47,26 @@ type evidenceRow struct {
 	extract.Evidence
 }
 
-type upstreamLink struct{ Path, URL string }
+// upstreamLink is a cited path or symbol in the page's upstream list.
+type upstreamLink struct {
+	Path, URL string
+	Lines     string // "L10-L42" for a located symbol
+}
+
+// driftBanner says that code the article describes changed upstream after
+// the commit it pins: what was removed, by which commits, and what moved.
+type driftBanner struct {
+	Against, AgainstURL string
+	Commits             int
+	Removed             []*driftCommit // grouped by the commit that removed them, oldest first
+	Moved               []extract.DriftFinding
+}
+
+type driftCommit struct {
+	Commit, URL, Date string
+	What              []string // deleted paths, and symbols gone from files that remain
+	Symbols           int      // cited symbols that went with the deleted files
+}
 
 type articleData struct {
 	pageData
@@ -57,7 +76,9 @@ type articleData struct {
 	Crumbs     []nodeLink
 	Concepts   []nodeLink
 	Upstream   []upstreamLink
+	Symbols    []upstreamLink
 	RepoURL    string
+	Drift      *driftBanner
 	Map        template.HTML
 	MapURL     string
 	Backlinks  []evidenceRow
@@ -97,13 +118,8 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 	d.Body = s.articleHTML(ctx, n.Doc)
 	d.Crumbs = crumbs(st.graph, id)
 	d.Concepts = relatedNodes(st.graph, id, graph.Concept)
-	if u := n.Doc.Upstream; repoRE.MatchString(u.Repo) {
-		ref := firstNonEmpty(u.Commit, u.Ref)
-		d.RepoURL = "https://github.com/" + u.Repo
-		for _, p := range u.Paths {
-			d.Upstream = append(d.Upstream, upstreamLink{Path: p, URL: d.RepoURL + "/blob/" + ref + "/" + strings.TrimLeft(p, "/")})
-		}
-	}
+	d.RepoURL, d.Upstream, d.Symbols = upstreamLinks(n.Doc)
+	d.Drift = newDriftBanner(n.Doc)
 	d.Map, d.MapURL = s.localMap(ctx, st, id)
 	for _, e := range st.graph.In(id) {
 		for _, r := range e.Relations {
@@ -134,30 +150,89 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 	return d
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
+// upstreamLinks lists the cited paths, at the pinned commit, and the cited
+// symbols the notes' upstream.lock located, at their lines.
+func upstreamLinks(doc *extract.Document) (repoURL string, paths, symbols []upstreamLink) {
+	u := doc.Upstream
+	if !repoRE.MatchString(u.Repo) {
+		return "", nil, nil
+	}
+	repoURL = "https://github.com/" + u.Repo
+	located := map[string]extract.UpstreamRef{}
+	for _, r := range doc.UpstreamRefs() {
+		if r.Symbol {
+			symbols = append(symbols, upstreamLink{Path: r.Name, URL: r.URL, Lines: fmt.Sprintf("L%d-L%d", r.First, r.Last)})
+		} else {
+			located[r.Path] = r
 		}
 	}
-	return ""
+	for _, p := range u.Paths {
+		url := u.BlobURL(p, 0, 0)
+		if r, ok := located[strings.TrimSpace(p)]; ok {
+			url = r.URL
+		}
+		if url != "" {
+			paths = append(paths, upstreamLink{Path: p, URL: url})
+		}
+	}
+	return repoURL, paths, symbols
+}
+
+// newDriftBanner turns the notes' drift findings for doc into the banner,
+// or nil when nothing it cites changed. Under each removing commit it names
+// the deleted files and the symbols gone from files that remain; symbols of
+// deleted files are only counted.
+func newDriftBanner(doc *extract.Document) *driftBanner {
+	dd := doc.Drift
+	if dd == nil || len(dd.Findings) == 0 {
+		return nil
+	}
+	u := doc.Upstream
+	b := &driftBanner{Against: dd.Against, AgainstURL: u.CommitURL(dd.Against), Commits: dd.Commits}
+	byCommit := map[string]*driftCommit{}
+	deleted := map[string]bool{} // commit + path
+	for _, f := range dd.Findings {
+		if f.Kind == extract.PathDeleted {
+			deleted[f.Commit+"\x00"+f.Path] = true
+		}
+	}
+	inDeleted := map[*driftCommit]int{}
+	for _, f := range dd.Findings {
+		if !f.Kind.Removed() {
+			b.Moved = append(b.Moved, f)
+			continue
+		}
+		c := byCommit[f.Commit]
+		if c == nil {
+			c = &driftCommit{Commit: f.Commit, URL: u.CommitURL(f.Commit), Date: f.Date}
+			byCommit[f.Commit] = c
+			b.Removed = append(b.Removed, c)
+		}
+		switch {
+		case f.Symbol == "":
+			c.What = append(c.What, f.Path)
+		case deleted[f.Commit+"\x00"+f.Path]:
+			inDeleted[c]++
+		default:
+			c.What = append(c.What, f.Symbol)
+		}
+	}
+	for c, n := range inDeleted {
+		c.Symbols = n
+	}
+	sort.SliceStable(b.Removed, func(i, j int) bool { return b.Removed[i].Date < b.Removed[j].Date })
+	return b
 }
 
 // articleHTML fills the article's diagram placeholders with SVG. A diagram
 // that fails to render keeps its source, with the reason.
 func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.HTML {
 	html := d.HTML
-	for i, dg := range d.Diagrams {
+	for _, dg := range d.Diagrams {
 		rctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 		svg, err := s.cfg.Renderer.Render(rctx, []byte(dg.Source), "dot", "svg")
 		cancel()
-		var repl string
-		if err != nil {
-			repl = strings.Replace(dg.Placeholder, "</figure>", "<figcaption class=\"dot-error\">"+template.HTMLEscapeString(err.Error())+"</figcaption></figure>", 1)
-		} else {
-			repl = fmt.Sprintf(`<figure class="dot" data-diagram="%d">%s</figure>`, i, svg)
-		}
-		html = strings.Replace(html, dg.Placeholder, repl, 1)
+		html = strings.Replace(html, dg.Placeholder, dg.Figure(svg, err), 1)
 	}
 	// The HTML comes from goldmark with raw HTML escaped, the SVG from the
 	// renderer with unsafe links removed, the code from chroma's escaper.
@@ -404,56 +479,74 @@ func (s *Server) projectData(ctx context.Context, st *site, n *graph.Node) proje
 
 // containsTree is the table of contents below id, in reading order.
 func containsTree(g *graph.Graph, id string, depth int) []*tocRow {
+	return tocRanks{g: g, rank: map[string]int{}}.tree(id, depth)
+}
+
+// tocRanks places nodes along the next chain of the table of contents,
+// walking each stretch of the chain once for a whole tree: walking back
+// to its start from every node cost a project page of the last of 100
+// projects of 100 articles a million steps.
+type tocRanks struct {
+	g    *graph.Graph
+	rank map[string]int
+}
+
+func (t tocRanks) tree(id string, depth int) []*tocRow {
 	if depth > 6 {
 		return nil
 	}
 	var kids []*graph.Node
-	for _, e := range g.Out(id) {
+	for _, e := range t.g.Out(id) {
 		if e.Has(extract.Contains) {
-			n, _ := g.Node(e.To)
+			n, _ := t.g.Node(e.To)
 			kids = append(kids, n)
 		}
 	}
-	order := readingOrder(g, kids)
+	sort.SliceStable(kids, func(i, j int) bool {
+		ri, rj := t.of(kids[i].ID), t.of(kids[j].ID)
+		if ri != rj {
+			return ri < rj
+		}
+		return kids[i].ID < kids[j].ID
+	})
 	var out []*tocRow
-	for _, n := range order {
-		out = append(out, &tocRow{Link: link(n), Children: containsTree(g, n.ID, depth+1)})
+	for _, n := range kids {
+		out = append(out, &tocRow{Link: link(n), Children: t.tree(n.ID, depth+1)})
 	}
 	return out
 }
 
-// readingOrder sorts siblings by the next chain of the table of contents.
-func readingOrder(g *graph.Graph, nodes []*graph.Node) []*graph.Node {
-	in := map[string]bool{}
-	for _, n := range nodes {
-		in[n.ID] = true
-	}
-	rank := map[string]int{}
-	for _, n := range nodes {
-		r := 0
-		cur := n.ID
-		for steps := 0; steps < 10000; steps++ {
-			prev := ""
-			for _, e := range g.In(cur) {
-				if e.Has(extract.Next) {
-					prev = e.From
-				}
-			}
-			if prev == "" {
-				break
-			}
-			r++
-			cur = prev
+// of is the number of steps from the start of the next chain to id.
+func (t tocRanks) of(id string) int {
+	var path []string
+	onPath := map[string]bool{}
+	base := -1 // the rank before the first node of path's end
+	for cur := id; ; {
+		if r, ok := t.rank[cur]; ok {
+			base = r
+			break
 		}
-		rank[n.ID] = r
-	}
-	sort.SliceStable(nodes, func(i, j int) bool {
-		if rank[nodes[i].ID] != rank[nodes[j].ID] {
-			return rank[nodes[i].ID] < rank[nodes[j].ID]
+		if onPath[cur] {
+			break // a loop: count from here
 		}
-		return nodes[i].ID < nodes[j].ID
-	})
-	return nodes
+		path = append(path, cur)
+		onPath[cur] = true
+		prev := ""
+		for _, e := range t.g.In(cur) {
+			if e.Has(extract.Next) {
+				prev = e.From
+			}
+		}
+		if prev == "" {
+			break
+		}
+		cur = prev
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		base++
+		t.rank[path[i]] = base
+	}
+	return t.rank[id]
 }
 
 type moduleData struct {

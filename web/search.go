@@ -2,10 +2,15 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
+
+// maxSearchTerms bounds the words of a query: each is a pass over the
+// text of every note.
+const maxSearchTerms = 8
 
 type searchData struct {
 	pageData
@@ -17,7 +22,7 @@ type searchData struct {
 func (s *Server) search(c *gin.Context) {
 	st := s.site.Load()
 	q := c.Query("q")
-	if utf8.RuneCountInString(q) > 200 {
+	if utf8.RuneCountInString(q) > 200 || len(strings.Fields(q)) > maxSearchTerms {
 		s.fail(c, errQueryTooLong)
 		return
 	}
@@ -25,7 +30,7 @@ func (s *Server) search(c *gin.Context) {
 	if c.Query("suggest") != "" {
 		limit = 10
 	}
-	hits := st.search(q, limit)
+	hits := st.search(c.Request.Context(), q, limit)
 	if hits == nil {
 		hits = []hit{}
 	}

@@ -7,7 +7,6 @@ package web
 import (
 	"context"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -33,8 +32,9 @@ type Renderer interface {
 }
 
 // LoadFunc extracts the notes and builds the graph; the server calls it at
-// start and on every change in watch mode.
-type LoadFunc func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error)
+// start and on every change in watch mode. Diagrams are left to the
+// server, which renders them when a page is served.
+type LoadFunc func() (*extract.Corpus, *graph.Graph, error)
 
 // Config sets up a Server.
 type Config struct {
@@ -43,7 +43,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// RenderTimeout bounds the renders of one request. Default 15 s.
 	RenderTimeout time.Duration
-	// Static overrides the embedded web/static, for editing assets live.
+	// Static replaces the embedded web/static (serve --static DIR): the
+	// folder is read again whenever a file in it changes, so work on the
+	// front end shows on reload without a rebuild. It must hold every file
+	// of web/static.
 	Static fs.FS
 	// StaticSite makes pages for a static copy of the site (codeatlas
 	// site): no map controls (no server to draw other views), suggestions
@@ -62,7 +65,7 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	tmpl   *template.Template
-	static *staticFiles
+	static *statics
 	site   atomic.Pointer[site]
 	events *broker
 	hl     *highlighter
@@ -83,22 +86,25 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RenderTimeout <= 0 {
 		cfg.RenderTimeout = 15 * time.Second
 	}
-	tmpl, err := parseTemplates()
-	if err != nil {
-		return nil, err
-	}
-	staticFS := cfg.Static
-	if staticFS == nil {
-		staticFS, _ = fs.Sub(assets, "static")
-	}
-	st, err := newStaticFiles(staticFS)
-	if err != nil {
-		return nil, err
+	// Gin's debug mode prints every route at start; a test may have chosen
+	// test mode, which is as quiet as release.
+	if gin.Mode() == gin.DebugMode {
+		gin.SetMode(gin.ReleaseMode)
 	}
 	hl := newHighlighter()
-	st.add("highlight.css", hl.css())
-	s := &Server{cfg: cfg, log: cfg.Logger, tmpl: tmpl, static: st, events: newBroker(), hl: hl, secHeaders: newSecurityHeaders(),
+	staticFS, live := cfg.Static, cfg.Static != nil
+	if !live {
+		staticFS, _ = fs.Sub(assets, "static")
+	}
+	st, err := newStatics(staticFS, map[string][]byte{"highlight.css": hl.css()}, live, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, static: st, events: newBroker(), hl: hl, secHeaders: newSecurityHeaders(),
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	if s.tmpl, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
 	if err := s.Reload(); err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 // Reload rebuilds the graph. On failure the last good graph keeps serving
 // and pages show the problem in a banner.
 func (s *Server) Reload() error {
-	c, g, err := s.cfg.Load(nil)
+	c, g, err := s.cfg.Load()
 	if err != nil {
 		s.mu.Lock()
 		s.problem = err.Error()
@@ -134,22 +140,11 @@ func (s *Server) currentProblem() string {
 	return s.problem
 }
 
-// Warm renders the overview in the background so the first visitor does
-// not pay for starting a render worker.
-func (s *Server) Warm(ctx context.Context) {
-	go func() {
-		st := s.site.Load()
-		if _, err := s.mapSVG(ctx, st, graph.Query{}); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("warm-up render failed", "err", err)
-		}
-	}()
-}
-
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders)
+	r.Use(gin.Recovery(), s.logRequests, s.securityHeaders, s.limitRequest)
 	// Every page and export answers HEAD as well: net/http sends the
 	// headers, Content-Length included, and drops the body.
 	get := func(path string, h gin.HandlerFunc) {
@@ -158,8 +153,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	get("/", s.mapPage)
 	get("/map", s.mapPage)
-	for _, f := range exportFormats {
-		get("/map."+f.ext, s.mapExport(f))
+	for _, f := range graph.Formats {
+		get("/map."+string(f), s.mapExport(f))
 	}
 	get("/graph.json", s.graphJSON)
 	get("/a/*id", s.articlePage)
@@ -173,11 +168,11 @@ func (s *Server) Handler() http.Handler {
 		get("/search-index.json", s.searchIndex)
 	}
 	r.GET("/events", s.eventStream)
-	get("/static/*file", s.static.serve)
+	get("/static/*file", s.serveStatic)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethod) })
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if !s.serveFast(w, req) {
+		if !withinLimits(req) || !s.serveFast(w, req) {
 			r.ServeHTTP(w, req)
 		}
 	})

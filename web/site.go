@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/codeatlas/codeatlas/extract"
 	"github.com/codeatlas/codeatlas/graph"
@@ -22,7 +24,9 @@ type site struct {
 	fast    *fastCache
 	built   time.Time
 	entries []searchEntry // sorted by id
+	prefix  []prefixEntry // the suggestion index, sorted by term
 	cache   *respCache
+	exports *exportStore
 }
 
 type searchEntry struct {
@@ -41,6 +45,7 @@ func newSite(c *extract.Corpus, g *graph.Graph) *site {
 		fmt.Fprintf(h, "%s %s %s %s:%d\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line)
 	}
 	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now(), cache: newRespCache(64 << 20), fast: newFastCache()}
+	st.exports = newExportStore(st.cache.entryLimit())
 	for _, n := range g.Nodes() {
 		e := searchEntry{node: n, terms: []string{strings.ToLower(n.Label), strings.ToLower(n.ID)}}
 		if n.LabelZh != "" {
@@ -54,6 +59,7 @@ func newSite(c *extract.Corpus, g *graph.Graph) *site {
 		}
 		st.entries = append(st.entries, e)
 	}
+	st.prefix = buildPrefixIndex(st.entries)
 	return st
 }
 
@@ -70,46 +76,17 @@ func NodeURL(id string) string {
 // links to (extract.Corpus.Assets).
 func AssetURL(path string) string { return "/asset" + NodeURL(path) }
 
-// MapURL is the map page of a query; ExportURL the same view in a format.
+// MapURL is the map page of a query.
 func MapURL(q graph.Query) string { return "/map" + queryString(q) }
 
-// ExportURL is the URL of the view of q in the format with extension ext.
-func ExportURL(q graph.Query, ext string) string { return "/map." + ext + queryString(q) }
+// ExportURL is the URL of the view of q in format f.
+func ExportURL(q graph.Query, f graph.Format) string { return "/map." + string(f) + queryString(q) }
 
 func queryString(q graph.Query) string {
-	v := url.Values{}
-	if q.View != "" && q.View != graph.Overview {
-		v.Set("view", string(q.View))
+	if v := q.Values(); len(v) > 0 {
+		return "?" + v.Encode()
 	}
-	if q.Focus != "" {
-		v.Set("focus", q.Focus)
-	}
-	if q.Depth > 1 {
-		v.Set("depth", fmt.Sprint(q.Depth))
-	}
-	if len(q.Kinds) > 0 {
-		ks := make([]string, len(q.Kinds))
-		for i, k := range q.Kinds {
-			ks[i] = string(k)
-		}
-		v.Set("kinds", strings.Join(ks, ","))
-	}
-	if q.From != "" {
-		v.Set("from", q.From)
-	}
-	if q.To != "" {
-		v.Set("to", q.To)
-	}
-	if q.Layout != "" {
-		v.Set("layout", q.Layout)
-	}
-	if q.Budget != 0 && q.Budget != graph.DefaultBudget {
-		v.Set("budget", fmt.Sprint(q.Budget))
-	}
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
+	return ""
 }
 
 // hit is one search result.
@@ -127,14 +104,19 @@ type hit struct {
 // search ranks nodes by title, Chinese title and alias matches, then full
 // text. Matching is by substring on lower-cased text, so Chinese queries
 // work without word segmentation; every space-separated term must match.
-func (st *site) search(q string, limit int) []hit {
+// It gives up, returning nil, when ctx is done: its work grows with the
+// number of terms and the size of the notes.
+func (st *site) search(ctx context.Context, q string, limit int) []hit {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return nil
 	}
 	terms := strings.Fields(q)
 	var hits []hit
-	for _, e := range st.entries {
+	for i, e := range st.entries {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil
+		}
 		score := 0
 		snippet := ""
 		for _, t := range terms {
@@ -212,37 +194,12 @@ func around(text string, i, n int) string {
 	if end > len(text) {
 		end = len(text)
 	}
-	for start > 0 && !isRuneStart(text[start]) {
+	for start > 0 && !utf8.RuneStart(text[start]) {
 		start--
 	}
-	for end < len(text) && !isRuneStart(text[end]) {
+	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end++
 	}
 	s := strings.Join(strings.Fields(text[start:end]), " ")
 	return strings.TrimFunc(s, unicode.IsPunct)
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// suggestions are the nodes closest to an unknown id, for 404 pages: the
-// id's last part as a search, then shorter and shorter prefixes of it
-// ("rafts" finds raft), then its words one by one.
-func (st *site) suggestions(id string) []hit {
-	key := id
-	if i := strings.LastIndexByte(id, '/'); i >= 0 {
-		key = id[i+1:]
-	}
-	key = strings.ReplaceAll(key, "-", " ")
-	for r := []rune(key); len(r) >= 3; r = r[:len(r)-1] {
-		if hs := st.search(string(r), 5); len(hs) > 0 {
-			return hs
-		}
-	}
-	var out []hit
-	for _, w := range strings.Fields(key) {
-		if len([]rune(w)) >= 3 {
-			out = append(out, st.search(w, 3)...)
-		}
-	}
-	return out
 }

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/codeatlas/codeatlas/graph"
 )
 
 // SiteStats counts what WriteSite wrote.
@@ -127,7 +129,15 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 		g.mu.Unlock()
 		return nil
 	}
-	file, _, _ := g.place(u)
+	file, _, ok := g.place(u)
+	if !ok {
+		// Nothing the server links to should get here; writing it would
+		// mean writing outside the pages' folders.
+		g.mu.Lock()
+		g.stats.Failed = append(g.stats.Failed, u+": no file for this URL")
+		g.mu.Unlock()
+		return nil
+	}
 	body := rec.Body.Bytes()
 	ctype := rec.Header().Get("Content-Type")
 	switch {
@@ -219,11 +229,16 @@ func (g *siteGen) place(raw string) (file, public string, ok bool) {
 		if !safeSegments(seg) {
 			return "", "", false
 		}
-		public = g.base + NodeURL(p[1:])[1:]
+		file, public = path.Join(seg...), g.base+NodeURL(p[1:])[1:]
+		if seg[0] == "asset" && activeType(p) {
+			// The server sends it as a download; a static host would send
+			// page.html as a page, running its script in the site's origin.
+			file, public = file+".download", public+".download"
+		}
 		if u.RawQuery != "" {
 			public += "?" + u.RawQuery // static files carry their version
 		}
-		return path.Join(seg...), public, true
+		return file, public, true
 	}
 	return "", "", false
 }
@@ -238,27 +253,31 @@ func safeSegments(seg []string) bool {
 	return true
 }
 
-// mapKey names the file of a map from its parameters: readable, and unique
-// by a hash of them.
-func mapKey(q url.Values) string {
-	if len(q) == 0 {
+// mapKey names the file of a map from its query: readable, and unique by a
+// hash of it. The query is read as the server reads it, so the same map
+// linked with its parameters in another order or spelling is one file.
+func mapKey(raw url.Values) string {
+	v := raw
+	if q, err := graph.ParseQuery(raw); err == nil {
+		v = q.Values()
+	}
+	if len(v) == 0 {
 		return "overview"
 	}
-	enc := q.Encode()
 	var b strings.Builder
-	for _, k := range []string{"view", "focus", "from", "to", "depth", "kinds", "k", "layout", "budget"} {
-		for _, v := range q[k] {
+	for _, k := range graph.QueryParams {
+		for _, x := range v[k] {
 			if b.Len() > 0 {
 				b.WriteByte('-')
 			}
-			b.WriteString(v)
+			b.WriteString(x)
 		}
 	}
 	name := strings.Trim(fileSafeRE.ReplaceAllString(b.String(), "-"), "-")
 	if len(name) > 60 {
 		name = name[:60]
 	}
-	h := sha256.Sum256([]byte(enc))
+	h := sha256.Sum256([]byte(v.Encode()))
 	return name + "-" + hex.EncodeToString(h[:4])
 }
 

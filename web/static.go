@@ -3,30 +3,124 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 )
 
-// staticFiles serves web/static with ETags and cache headers: embedded
-// files have no modification time, so Gin would send no validators, and a
-// plain http.FS would list directories.
+// statics serves web/static with ETags and cache headers (embedded files
+// have no modification time, so Gin would send no validators, and a plain
+// http.FS would list directories), and gives pages the versioned URL of
+// each file. The files are the embedded copy, read once; or, with
+// Config.Static (serve --static DIR), a folder read again whenever one of
+// its files changes, so that work on the front end needs no rebuild. The
+// ?v= version is always the hash of the bytes served.
+type statics struct {
+	fsys      fs.FS
+	generated map[string][]byte // files made at start (highlight.css)
+	live      bool
+	log       *slog.Logger
+
+	cur   atomic.Pointer[staticFiles]
+	mu    sync.Mutex // serialises rereads of a live folder
+	stamp string     // the names, sizes and times cur was read at
+}
+
+// staticFiles is one reading of the folder: never changed once made.
 type staticFiles struct {
-	files map[string]staticFile
+	files   map[string]staticFile
+	version string // over every file, for the validators of pages that link them
 }
 
 type staticFile struct {
 	body []byte
-	gz   []byte // compressed at start-up; nil when not worth it
+	gz   []byte // compressed once; nil when not worth it
 	etag string
 	typ  string
 }
 
-func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
+// newStatics reads fsys, adding the generated files. A live folder must
+// hold every file the embedded copy has, since pages link them.
+func newStatics(fsys fs.FS, generated map[string][]byte, live bool, log *slog.Logger) (*statics, error) {
+	a := &statics{fsys: fsys, generated: generated, live: live, log: log}
+	if live {
+		embedded, err := fs.Sub(assets, "static")
+		if err != nil {
+			return nil, err
+		}
+		err = fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if _, err := fs.Stat(fsys, p); err != nil {
+				return fmt.Errorf("static folder: %w (it should be a copy of web/static)", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		a.stamp, _ = stamp(fsys)
+	}
+	files, err := readStatic(fsys, generated)
+	if err != nil {
+		return nil, err
+	}
+	a.cur.Store(files)
+	return a, nil
+}
+
+// current is the set to serve: for a live folder, read again if a file
+// changed since. A folder that cannot be read (a file half saved) keeps
+// the last good set.
+func (a *statics) current() *staticFiles {
+	if !a.live {
+		return a.cur.Load()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st, err := stamp(a.fsys)
+	if err != nil || st == a.stamp {
+		return a.cur.Load()
+	}
+	files, err := readStatic(a.fsys, a.generated)
+	if err != nil {
+		a.log.Warn("static folder: keeping the last good files", "err", err)
+		return a.cur.Load()
+	}
+	a.log.Info("static files changed", "version", files.version)
+	a.cur.Store(files)
+	a.stamp = st
+	return files
+}
+
+// stamp names every file of fsys with its size and modification time.
+func stamp(fsys fs.FS) (string, error) {
+	var b strings.Builder
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\n", p, fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	return b.String(), err
+}
+
+func readStatic(fsys fs.FS, generated map[string][]byte) (*staticFiles, error) {
 	st := &staticFiles{files: map[string]staticFile{}}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -36,25 +130,35 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 		if err != nil {
 			return err
 		}
-		h := sha256.Sum256(b)
-		typ := mime.TypeByExtension(path.Ext(p))
-		if typ == "" {
-			typ = "application/octet-stream"
-		}
-		st.files[p] = newStaticFile(b, `"`+hex.EncodeToString(h[:8])+`"`, typ)
+		st.files[p] = newStaticFile(p, b)
 		return nil
 	})
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	for name, b := range generated {
+		st.files[name] = newStaticFile(name, b)
+	}
+	names := make([]string, 0, len(st.files))
+	for n := range st.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s %s\n", n, st.files[n].etag)
+	}
+	st.version = hex.EncodeToString(h.Sum(nil)[:8])
+	return st, nil
 }
 
-// add serves generated content (the highlighting stylesheet) as a file.
-func (st *staticFiles) add(name string, body []byte) {
+func newStaticFile(name string, body []byte) staticFile {
 	h := sha256.Sum256(body)
-	st.files[name] = newStaticFile(body, `"`+hex.EncodeToString(h[:8])+`"`, mime.TypeByExtension(path.Ext(name)))
-}
-
-func newStaticFile(body []byte, etag, typ string) staticFile {
-	f := staticFile{body: body, etag: etag, typ: typ}
+	typ := mime.TypeByExtension(path.Ext(name))
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	f := staticFile{body: body, etag: `"` + hex.EncodeToString(h[:8]) + `"`, typ: typ}
 	if compressible(typ, len(body)) {
 		f.gz = gzipBytes(body)
 	}
@@ -70,20 +174,25 @@ func (st *staticFiles) url(name string) string {
 	return "/static/" + name + "?v=" + strings.Trim(f.etag, `"`)
 }
 
-func (st *staticFiles) serve(c *gin.Context) {
+func (s *Server) serveStatic(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("file"), "/")
-	f, ok := st.files[name]
+	f, ok := s.static.current().files[name]
 	if !ok {
-		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": "no such file", "status": 404})
+		s.fail(c, errNoFile)
 		return
 	}
 	c.Header("ETag", f.etag)
-	if c.Query("v") != "" {
+	switch {
+	case s.static.live:
+		// The file may change under the same ?v= between a page and
+		// its fetch; never keep it.
+		c.Header("Cache-Control", "no-cache")
+	case c.Query("v") != "":
 		c.Header("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
+	default:
 		c.Header("Cache-Control", "public, max-age=300")
 	}
-	if c.GetHeader("If-None-Match") == f.etag {
+	if matchesETag(c.GetHeader("If-None-Match"), f.etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
@@ -95,5 +204,3 @@ func (st *staticFiles) serve(c *gin.Context) {
 	}
 	sendBytes(c, http.StatusOK, f.typ, f.body)
 }
-
-func subFS(dir string) (fs.FS, error) { return fs.Sub(assets, dir) }

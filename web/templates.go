@@ -7,13 +7,11 @@ import (
 	"github.com/codeatlas/codeatlas/graph"
 )
 
-func parseTemplates() (*template.Template, error) {
-	static, err := newStaticFilesFromAssets()
-	if err != nil {
-		return nil, err
-	}
+// parseTemplates parses web/templates. The asset function gives the
+// versioned URL of a static file as it is served now.
+func (s *Server) parseTemplates() (*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset":   static.url,
+		"asset":   func(name string) string { return s.static.current().url(name) },
 		"nodeURL": NodeURL,
 		"mapURL":  MapURL,
 		"upper":   strings.ToUpper,
@@ -22,14 +20,9 @@ func parseTemplates() (*template.Template, error) {
 		},
 		"pathURL": func(from, to string) string { return MapURL(graph.Query{View: graph.PathView, From: from, To: to}) },
 		"add":     func(a, b int) int { return a + b },
+		"conceptsURL": func() string {
+			return MapURL(graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Project, graph.Concept}})
+		},
 	}
 	return template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html")
-}
-
-func newStaticFilesFromAssets() (*staticFiles, error) {
-	sub, err := subFS("static")
-	if err != nil {
-		return nil, err
-	}
-	return newStaticFiles(sub)
 }

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +26,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -93,8 +97,8 @@ func mustServer(t *testing.T, load LoadFunc, r Renderer) *Server {
 
 // loadFS is the LoadFunc of a notes folder.
 func loadFS(fsys fs.FS) LoadFunc {
-	return func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-		c, err := extract.Load(fsys, extract.Options{DOT: dot, NodeURL: NodeURL, AssetURL: AssetURL})
+	return func() (*extract.Corpus, *graph.Graph, error) {
+		c, err := extract.Load(fsys, extract.Options{NodeURL: NodeURL, AssetURL: AssetURL})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -299,11 +303,11 @@ func TestReloadKeepsLastGood(t *testing.T) {
 	fail := false
 	gin.SetMode(gin.TestMode)
 	load := loadFS(hostile)
-	s := mustServer(t, func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
+	s := mustServer(t, func() (*extract.Corpus, *graph.Graph, error) {
 		if fail {
 			return nil, nil, errors.New("notes folder vanished")
 		}
-		return load(dot)
+		return load()
 	}, &fakeRenderer{})
 	h := s.Handler()
 	for i := 0; i < 2; i++ { // the second answer is a replay
@@ -334,7 +338,7 @@ func TestWatchReloads(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := s.events.subscribe()
-	if err := s.Watch(ctx, dir, 20_000_000); err != nil {
+	if err := s.Watch(ctx, dir, 20*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	// Save the way editors do: write a temporary file, rename it over.
@@ -344,8 +348,13 @@ func TestWatchReloads(t *testing.T) {
 	if err := os.Rename(dir+"/.a.md.tmp", dir+"/a.md"); err != nil {
 		t.Fatal(err)
 	}
-	if ev := <-events; ev != "reload" {
-		t.Fatalf("event %q", ev)
+	select {
+	case ev := <-events:
+		if ev != "reload" {
+			t.Fatalf("event %q", ev)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reload within 10 s of renaming a note over another: the watcher missed it")
 	}
 	if n, _ := s.site.Load().graph.Node("a/a"); n == nil || n.Label != "Second title" {
 		t.Errorf("graph not reloaded: %+v", n)
@@ -718,5 +727,137 @@ func TestFastCacheBounds(t *testing.T) {
 	}
 	if len(f.items) > fastMaxItems {
 		t.Errorf("%d items", len(f.items))
+	}
+}
+
+// TestStaticDir: with Config.Static (serve --static DIR) the front end is
+// read from the folder, pages link each file by the hash of the bytes
+// served (highlight.css too), and an edit shows on the next request
+// without a restart; a folder lacking a file of web/static is refused.
+func TestStaticDir(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	dir := t.TempDir()
+	embedded, err := fs.Sub(assets, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, embedded); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Load: loadFS(hostile), Renderer: &fakeRenderer{}, Static: os.DirFS(dir),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	version := regexp.MustCompile(`/static/(app\.js|app\.css|highlight\.css)\?v=([0-9a-f]+)`)
+	check := func(when string) (page *httptest.ResponseRecorder) {
+		t.Helper()
+		page = get(t, h, "/c/raft")
+		found := map[string]bool{}
+		for _, m := range version.FindAllStringSubmatch(page.Body.String(), -1) {
+			found[m[1]] = true
+			w := get(t, h, "/static/"+m[1]+"?v="+m[2])
+			sum := sha256.Sum256(w.Body.Bytes())
+			if w.Code != 200 || hex.EncodeToString(sum[:8]) != m[2] {
+				t.Errorf("%s: %s?v=%s serves %d bytes hashing to %x", when, m[1], m[2], w.Body.Len(), sum[:8])
+			}
+			if cc := w.Header().Get("Cache-Control"); cc != "no-cache" {
+				t.Errorf("%s: a file of a live folder is cached: %q", when, cc)
+			}
+			if m[1] != "highlight.css" {
+				disk, _ := os.ReadFile(filepath.Join(dir, m[1]))
+				if !bytes.Equal(disk, w.Body.Bytes()) {
+					t.Errorf("%s: %s is not the file on disk", when, m[1])
+				}
+			}
+		}
+		if len(found) != 3 {
+			t.Errorf("%s: the page links %v, want app.js, app.css and highlight.css by version", when, found)
+		}
+		return page
+	}
+	before := check("before the edit")
+	js := filepath.Join(dir, "app.js")
+	b, _ := os.ReadFile(js)
+	if err := os.WriteFile(js, append(b, "\n// edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after := check("after the edit")
+	appJS := regexp.MustCompile(`/static/app\.js\?v=[0-9a-f]+`)
+	if appJS.FindString(before.Body.String()) == appJS.FindString(after.Body.String()) {
+		t.Error("the page links app.js by the same version after an edit")
+	}
+	if w := get(t, h, "/c/raft", "If-None-Match", before.Header().Get("ETag")); w.Code != http.StatusOK {
+		t.Errorf("the page before the edit is still current: %d", w.Code)
+	}
+
+	if err := os.Remove(filepath.Join(dir, "app.css")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Config{Load: loadFS(hostile), Renderer: &fakeRenderer{}, Static: os.DirFS(dir)}); err == nil || !strings.Contains(err.Error(), "app.css") {
+		t.Errorf("a static folder without app.css: %v", err)
+	}
+}
+
+// TestServe: Serve answers on the listener until its context ends, then
+// ends open event streams and returns nil at once; it returns the
+// listener's error when serving fails.
+func TestServe(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	s, err := New(Config{Load: loadFS(hostile), Renderer: &fakeRenderer{}, Live: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/healthz: %v", err)
+	}
+	resp.Body.Close()
+	events, err := http.Get(base + "/events")
+	if err != nil || events.StatusCode != 200 {
+		t.Fatalf("/events: %v", err)
+	}
+	defer events.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after cancel: %v", err)
+		}
+	case <-time.After(shutdownGrace - time.Second):
+		t.Fatal("Serve waited for the open event stream")
+	}
+	if _, err := io.ReadAll(events.Body); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("the event stream did not end cleanly: %v", err)
+	}
+
+	ln2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln2.Close()
+	if err := s.Serve(context.Background(), ln2); err == nil {
+		t.Error("Serve on a closed listener returned nil")
+	}
+}
+
+// TestDiagramError: an article diagram that does not render keeps its
+// source with the reason, in the markup extract writes for it.
+func TestDiagramError(t *testing.T) {
+	_, h := newTestServer(t, hostile, &fakeRenderer{err: errors.New("syntax error near <script>")})
+	body := get(t, h, "/a/x/evil").Body.String()
+	want := `<figure class="dot dot-error" data-diagram="0"><pre class="dot-source"><code>`
+	if !strings.Contains(body, want) || !strings.Contains(body, `<figcaption>syntax error near &lt;script&gt;</figcaption></figure>`) {
+		t.Errorf("the failed diagram is not a figure.dot-error with its source and reason:\n%s", body)
 	}
 }

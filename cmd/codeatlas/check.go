@@ -42,7 +42,7 @@ errors (or, with --strict, warnings).`,
 			errs, warns := c.Counts()
 			fmt.Fprintf(out, "%d documents (%s), %d errors, %d warnings\n", countDocs(c), line(c.DocsByLanguage()), errs, warns)
 			if errs > 0 || strict && warns > 0 {
-				return exitError{fmt.Sprintf("%d errors, %d warnings", errs, warns)}
+				return exitError{msg: fmt.Sprintf("%d errors, %d warnings", errs, warns)}
 			}
 			return nil
 		},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -13,29 +14,55 @@ import (
 	"github.com/codeatlas/codeatlas/web"
 )
 
-// Formats export accepts.
-var exportFormats = []string{"dot", "svg", "png", "json", "graphml", "mermaid"}
+// queryFlags are the flags that choose a view: one per URL parameter of a
+// query (graph.QueryParams), read by the same graph.ParseQuery as the
+// server's URLs.
+type queryFlags map[string]*string
 
-// queryFlags are the flags that choose a view, shared by export and serve's
-// URLs.
-type queryFlags struct {
-	view, focus, kinds, from, to, layout string
-	depth, budget                        int
+func addQueryFlags(cmd *cobra.Command) queryFlags {
+	f := queryFlags{}
+	for _, name := range graph.QueryParams {
+		usage, choices := queryFlagHelp(name)
+		f[name] = cmd.Flags().String(name, "", usage)
+		if choices != nil {
+			_ = cmd.RegisterFlagCompletionFunc(name, fixedCompletion(choices...))
+		}
+	}
+	return f
 }
 
-func (f *queryFlags) add(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.view, "view", "", "overview|project|concept|ego|path|full (default: overview, or ego with --focus, path with --from/--to)")
-	fl.StringVar(&f.focus, "focus", "", "focus node id, e.g. p/consul, c/raft, a/etcd/raft")
-	fl.IntVar(&f.depth, "depth", 1, "ego depth, 1-3")
-	fl.StringVar(&f.kinds, "kinds", "", "node kinds to show: project,article,concept,module")
-	fl.StringVar(&f.from, "from", "", "path view: start node")
-	fl.StringVar(&f.to, "to", "", "path view: end node")
-	fl.StringVar(&f.layout, "layout", "", "dot|sfdp|neato (default per view)")
-	fl.IntVar(&f.budget, "budget", 0, fmt.Sprintf("node budget before collapsing into stubs (default %d)", graph.DefaultBudget))
-	_ = cmd.RegisterFlagCompletionFunc("view", fixedCompletion("overview", "project", "concept", "ego", "path", "full"))
-	_ = cmd.RegisterFlagCompletionFunc("layout", fixedCompletion(graph.Layouts...))
-	_ = cmd.RegisterFlagCompletionFunc("kinds", fixedCompletion("project", "article", "concept", "module"))
+// queryFlagHelp is the help text of the flag for a query parameter, and
+// the values it completes to.
+func queryFlagHelp(name string) (usage string, choices []string) {
+	switch name {
+	case "view":
+		vs := names(graph.ViewKinds)
+		return strings.Join(vs, "|") + " (default: overview, or ego with --focus, path with --from/--to)", vs
+	case "focus":
+		return "focus node id, e.g. p/consul, c/raft, a/etcd/raft", nil
+	case "depth":
+		return fmt.Sprintf("ego depth, 1-%d (default 1)", graph.MaxDepth), nil
+	case "kinds":
+		ks := names(graph.Kinds)
+		return "node kinds to show, comma-separated: " + strings.Join(ks, ","), ks
+	case "from":
+		return "path view: start node", nil
+	case "to":
+		return "path view: end node", nil
+	case "layout":
+		return strings.Join(graph.Layouts, "|") + " (default: per view)", graph.Layouts
+	case "budget":
+		return fmt.Sprintf("node budget before collapsing into stubs (default %d)", graph.DefaultBudget), nil
+	}
+	return "view query parameter " + name, nil
+}
+
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }
 
 func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -44,13 +71,15 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 	}
 }
 
-func (f *queryFlags) query() (graph.Query, error) {
-	kinds, err := graph.ParseKinds(f.kinds)
-	if err != nil {
-		return graph.Query{}, err
+// query reads the flags the user set, as a URL would carry them.
+func (f queryFlags) query() (graph.Query, error) {
+	v := url.Values{}
+	for name, s := range f {
+		if *s != "" {
+			v.Set(name, *s)
+		}
 	}
-	q := graph.Query{View: graph.ViewKind(f.view), Focus: f.focus, Depth: f.depth, Kinds: kinds, From: f.from, To: f.to, Layout: f.layout, Budget: f.budget}
-	return q.Normalize()
+	return graph.ParseQuery(v)
 }
 
 func newExport() *cobra.Command {
@@ -62,11 +91,12 @@ func newExport() *cobra.Command {
 		Example: `  codeatlas export --view overview --format svg -o atlas.svg
   codeatlas export --view ego --focus c/raft --depth 2 --format dot
   codeatlas export --view project --focus p/consul --format json
-  codeatlas export --from p/go-micro --to c/raft --format mermaid`,
+  codeatlas export --from p/go-micro --to c/raft --format mmd`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !contains(exportFormats, format) {
-				return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(exportFormats, ", "))
+			f, err := graph.ParseFormat(format)
+			if err != nil {
+				return err
 			}
 			q, err := qf.query()
 			if err != nil {
@@ -81,7 +111,7 @@ func newExport() *cobra.Command {
 				return err
 			}
 			var buf bytes.Buffer
-			if err := writeView(cmd, &buf, v, format); err != nil {
+			if err := writeView(cmd, &buf, v, f); err != nil {
 				return err
 			}
 			if out == "" || out == "-" {
@@ -92,28 +122,20 @@ func newExport() *cobra.Command {
 		},
 	}
 	addContentFlag(cmd, &dir)
-	qf.add(cmd)
-	cmd.Flags().StringVar(&format, "format", "dot", strings.Join(exportFormats, "|"))
+	qf = addQueryFlags(cmd)
+	cmd.Flags().StringVar(&format, "format", string(graph.FormatDOT), strings.Join(names(graph.Formats), "|"))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: stdout)")
-	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(exportFormats...))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(names(graph.Formats)...))
 	return cmd
 }
 
-func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, format string) error {
-	switch format {
-	case "json":
-		return v.WriteJSON(w, web.NodeURL)
-	case "graphml":
-		return v.WriteGraphML(w, web.NodeURL)
-	case "mermaid":
-		return v.WriteMermaid(w, web.NodeURL)
+func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format) error {
+	opt := graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL, Legend: true}
+	if !f.Drawn() {
+		return v.Write(w, f, opt)
 	}
 	var dot bytes.Buffer
-	if err := v.WriteDOT(&dot, graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL, Legend: true}); err != nil {
-		return err
-	}
-	if format == "dot" {
-		_, err := w.Write(dot.Bytes())
+	if err := v.WriteDOT(&dot, opt); err != nil {
 		return err
 	}
 	pool, err := newPool()
@@ -121,19 +143,10 @@ func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, format string) er
 		return err
 	}
 	defer pool.Close()
-	b, err := pool.Render(cmd.Context(), dot.Bytes(), v.Query.Layout, format)
+	b, err := pool.Render(cmd.Context(), dot.Bytes(), v.Query.Layout, string(f))
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(b)
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

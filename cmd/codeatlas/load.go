@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/content"
@@ -21,19 +22,31 @@ import (
 // workerCommand is the hidden subcommand that serves renders on a pipe.
 const workerCommand = "render-worker"
 
-// contentFS returns --content DIR, or the bundled notes.
+// contentFS returns --content DIR, or the bundled notes. A folder is read
+// through os.Root, which follows no symbolic link out of it: extract
+// reports such links, and the root refuses them again when a file is
+// read later (an asset served, a page written), should one have changed.
 func contentFS(dir string) (fs.FS, error) {
 	if dir == "" {
 		return content.FS(), nil
 	}
+	return dirFS(dir)
+}
+
+// dirFS is the folder dir, which must exist.
+func dirFS(dir string) (fs.FS, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("notes folder: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder", dir)
+		return nil, fmt.Errorf("notes folder %s is not a folder", dir)
 	}
-	return os.DirFS(dir), nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("notes folder: %w", err)
+	}
+	return root.FS(), nil
 }
 
 func addContentFlag(cmd *cobra.Command, dir *string) {
@@ -49,6 +62,11 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 	}
 	c, err := extract.Load(fsys, extract.Options{Fallback: content.FS(), DOT: dot, NodeURL: web.NodeURL, AssetURL: web.AssetURL})
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && dir != "" {
+			// The error names "." or a path inside the folder; say which folder.
+			return nil, nil, fmt.Errorf("notes folder %s: cannot read %s: %w", dir, pe.Path, pe.Err)
+		}
 		return nil, nil, err
 	}
 	g, err := graph.Build(c)
@@ -62,14 +80,11 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 // explorer rendering through worker processes; cfg sets the rest. Close
 // the returned pool when done.
 func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error) {
-	gin.SetMode(gin.ReleaseMode)
 	pool, err := newPool()
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Load = func(dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph.Graph, error) {
-		return load(dir, dot)
-	}
+	cfg.Load = func() (*extract.Corpus, *graph.Graph, error) { return load(dir, nil) }
 	cfg.Renderer = pool
 	srv, err := web.New(cfg)
 	if err != nil {
@@ -79,8 +94,16 @@ func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error)
 	return srv, pool, nil
 }
 
-// newPool starts renders in worker processes of this same binary.
+// newPool starts renders in worker processes of this same binary. graph
+// owns the list of layouts a query may ask for, and render keeps its own
+// allowlist in the worker: they are checked against each other here, where
+// the two meet.
 func newPool() (*render.Pool, error) {
+	for _, l := range graph.Layouts {
+		if !slices.Contains(render.Layouts, l) {
+			return nil, fmt.Errorf("queries offer the layout %q, which the renderer refuses", l)
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err

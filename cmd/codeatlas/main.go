@@ -20,16 +20,25 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
+		code := 1
 		var ee exitError
-		if !errors.As(err, &ee) {
+		if !errors.As(err, &ee) || ee.print {
 			fmt.Fprintln(os.Stderr, "codeatlas:", err)
 		}
-		os.Exit(1)
+		if ee.code != 0 {
+			code = ee.code
+		}
+		os.Exit(code)
 	}
 }
 
-// exitError fails the command after it has already said why.
-type exitError struct{ msg string }
+// exitError fails the command with an exit status (1 when code is 0),
+// after it has already said why unless print is set.
+type exitError struct {
+	msg   string
+	code  int
+	print bool
+}
 
 func (e exitError) Error() string { return e.msg }
 
@@ -54,6 +63,6 @@ Graphviz and serves them as clickable maps.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newStats(), newCheck(), newExport(), newPath(), newServe(), newSite(), newWorker())
+	root.AddCommand(newStats(), newCheck(), newExport(), newPath(), newServe(), newSite(), newUpstream(), newWorker())
 	return root
 }

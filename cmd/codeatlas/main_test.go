@@ -6,9 +6,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/codeatlas/codeatlas/graph"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -94,7 +99,7 @@ func TestExportFormats(t *testing.T) {
 		{"dot", []string{"--view", "ego", "--focus", "c/raft", "--depth", "2", "--format", "dot"}, `digraph "map"`},
 		{"json", []string{"--view", "project", "--focus", "p/consul", "--format", "json"}, `"nodes": [`},
 		{"graphml", []string{"--format", "graphml"}, "<graphml"},
-		{"mermaid", []string{"--from", "a/grpc/server", "--to", "c/consensus", "--format", "mermaid"}, "flowchart LR"},
+		{"mmd", []string{"--from", "a/grpc/server", "--to", "c/consensus", "--format", "mmd"}, "flowchart LR"},
 		{"svg", []string{"--view", "concept", "--focus", "c/raft", "--format", "svg"}, "<svg"},
 	}
 	for _, tt := range tests {
@@ -145,13 +150,48 @@ func TestBadArguments(t *testing.T) {
 	}
 }
 
+// TestPath: the shortest paths between two articles of the fixture, every
+// hop with its direction and evidence; and each piece of evidence is on
+// the line of the note it names.
 func TestPath(t *testing.T) {
 	out, _, err := runCmd(t, "path", "--content", fixture, "a/etcd/raft", "a/consul/catalog")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "path 1") || !strings.Contains(out, "consul/") {
-		t.Errorf("path output:\n%s", out)
+	want := `path 1 (2 hops)
+  a/etcd/raft -> c/raft
+      mentions etcd/raft.md:5: concepts: [raft]
+      mentions etcd/raft.md:7: Raft in etcd
+      mentions etcd/raft.md:9: Compare Consul's raft.
+  c/raft <- a/consul/catalog
+      mentions consul/catalog.md:7: Clients find services here; the catalog is replicated by raft.
+path 2 (2 hops)
+  a/etcd/raft -> p/consul
+      mentions etcd/raft.md:9: Compare Consul's raft.
+  p/consul -> a/consul/catalog
+      contains SUMMARY.md:8: Catalog
+`
+	if out != want {
+		t.Errorf("path output:\n%s\nwant:\n%s", out, want)
+	}
+	evidence := regexp.MustCompile(`(?m)^      \w+ ([^ :]+):(\d+): (.*)$`)
+	for _, m := range evidence.FindAllStringSubmatch(out, -1) {
+		b, err := os.ReadFile(filepath.Join(fixture, m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		n, _ := strconv.Atoi(m[2])
+		// Evidence is plain text: "Consul's raft" is a link on the line.
+		for _, w := range strings.FieldsFunc(m[3], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if n < 1 || n > len(lines) || !strings.Contains(lines[n-1], w) {
+				t.Errorf("evidence %s:%s %q is not on that line", m[1], m[2], m[3])
+				break
+			}
+		}
+	}
+	if _, _, err := runCmd(t, "path", "--content", fixture, "--kinds", "planet", "a/etcd/raft", "c/raft"); err == nil || !strings.Contains(err.Error(), `unknown kind "planet"`) {
+		t.Errorf("a bad --kinds: %v", err)
 	}
 }
 
@@ -183,5 +223,59 @@ func TestSite(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "site", "--content", fixture); err == nil {
 		t.Error("site without -o succeeded")
+	}
+}
+
+// TestQueryFlags: export has a flag for every parameter of a query, read
+// by the server's own graph.ParseQuery, and its help and completion list
+// the views, kinds, layouts and formats from graph's lists.
+func TestQueryFlags(t *testing.T) {
+	cmd := newExport()
+	for _, p := range graph.QueryParams {
+		if cmd.Flags().Lookup(p) == nil {
+			t.Errorf("export has no --%s flag", p)
+		}
+	}
+	complete := func(flag string) []string {
+		t.Helper()
+		out, _, err := runCmd(t, "__complete", "export", "--"+flag, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		return lines[:len(lines)-1] // the last line is cobra's directive
+	}
+	for flag, want := range map[string][]string{
+		"view": names(graph.ViewKinds), "kinds": names(graph.Kinds), "layout": graph.Layouts, "format": names(graph.Formats),
+	} {
+		if got := complete(flag); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("--%s completes to %q, want %q", flag, got, want)
+		}
+		if usage := cmd.Flags().Lookup(flag).Usage; !strings.Contains(usage, want[len(want)-1]) {
+			t.Errorf("--%s help %q does not list %s", flag, usage, want[len(want)-1])
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--focus", "c/raft", "--depth", "x"}, `depth "x" is not a number`},
+		{[]string{"--view", "spiral"}, `unknown view "spiral"`},
+		{[]string{"--format", "mermaid"}, `unknown format "mermaid" (want svg, dot, png, json, graphml or mmd)`},
+	} {
+		_, _, err := runCmd(t, append([]string{"export", "--content", fixture}, tt.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("export %q: %v, want %q", tt.args, err, tt.err)
+		}
+	}
+}
+
+// TestLayoutsAgree: the renderer accepts every layout a query may ask for
+// (newPool checks the same when the program starts).
+func TestLayoutsAgree(t *testing.T) {
+	for _, l := range graph.Layouts {
+		if !slices.Contains(render.Layouts, l) {
+			t.Errorf("graph offers layout %q; render refuses it", l)
+		}
 	}
 }

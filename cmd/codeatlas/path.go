@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +19,7 @@ func newPath() *cobra.Command {
   codeatlas path a/etcd/raft a/consul/raft`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ks, err := graph.ParseKinds(kinds)
+			q, err := graph.ParseQuery(url.Values{"view": {string(graph.PathView)}, "from": {args[0]}, "to": {args[1]}, "kinds": {kinds}})
 			if err != nil {
 				return err
 			}
@@ -25,7 +27,7 @@ func newPath() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			v, err := g.View(graph.Query{View: graph.PathView, From: args[0], To: args[1], Kinds: ks})
+			v, err := g.View(q)
 			if err != nil {
 				return err
 			}
@@ -53,6 +55,7 @@ func newPath() *cobra.Command {
 		},
 	}
 	addContentFlag(cmd, &dir)
-	cmd.Flags().StringVar(&kinds, "kinds", "", "node kinds the path may pass through")
+	cmd.Flags().StringVar(&kinds, "kinds", "", "node kinds the path may pass through, comma-separated: "+strings.Join(names(graph.Kinds), ","))
+	_ = cmd.RegisterFlagCompletionFunc("kinds", fixedCompletion(names(graph.Kinds)...))
 	return cmd
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -19,13 +17,14 @@ import (
 )
 
 func newServe() *cobra.Command {
-	var dir, addr string
+	var dir, addr, static string
 	var watch, open, verbose bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the explorer: clickable maps, articles, search, exports",
 		Example: `  codeatlas serve                          # the bundled notes on http://127.0.0.1:8080
-  codeatlas serve --content ~/notes --watch # your notes, reloading as you edit`,
+  codeatlas serve --content ~/notes --watch # your notes, reloading as you edit
+  codeatlas serve --static web/static       # the front end from disk, for editing it`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			level := slog.LevelInfo
@@ -33,11 +32,20 @@ func newServe() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
-			srv, pool, err := newWebServer(dir, web.Config{Logger: log, Live: watch && dir != ""})
+			cfg := web.Config{Logger: log, Live: watch && dir != ""}
+			if static != "" {
+				fsys, err := dirFS(static)
+				if err != nil {
+					return fmt.Errorf("--static: %w", err)
+				}
+				cfg.Static = fsys
+			}
+			srv, pool, err := newWebServer(dir, cfg)
 			if err != nil {
 				return err
 			}
 			defer pool.Close()
+			// The watcher ends with the server, whatever ends it.
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
 			if watch {
@@ -51,35 +59,13 @@ func newServe() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			hs := &http.Server{
-				Handler:           srv.Handler(),
-				ReadHeaderTimeout: 5 * time.Second,
-				ReadTimeout:       10 * time.Second,
-				WriteTimeout:      60 * time.Second,
-				IdleTimeout:       120 * time.Second,
-			}
-			hs.RegisterOnShutdown(srv.CloseStreams)
 			url := "http://" + ln.Addr().String()
 			log.Info("serving", "url", url, "content", contentName(dir))
 			fmt.Fprintln(cmd.OutOrStdout(), "codeatlas is serving on", url)
-			srv.Warm(ctx)
 			if open {
 				openBrowser(url, log)
 			}
-			errc := make(chan error, 1)
-			go func() { errc <- hs.Serve(ln) }()
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
-			}
-			log.Info("shutting down")
-			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer scancel()
-			if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return srv.Serve(ctx, ln)
 		},
 	}
 	addContentFlag(cmd, &dir)
@@ -87,6 +73,8 @@ func newServe() *cobra.Command {
 	cmd.Flags().BoolVar(&watch, "watch", false, "rebuild when the notes change (with --content)")
 	cmd.Flags().BoolVar(&open, "open", false, "open the explorer in a browser")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	cmd.Flags().StringVar(&static, "static", "", "serve the front end (a copy of web/static) from this folder, read again on every change")
+	_ = cmd.MarkFlagDirname("static")
 	return cmd
 }
 

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 
@@ -91,8 +92,6 @@ func svgDirect(ctx context.Context, dot []byte, layout string) ([]byte, error) {
 	return CleanSVG(buf.Bytes()), nil
 }
 
-var hrefRE = regexp.MustCompile(`\s(xlink:href|href)="([^"]*)"`)
-
 // CleanSVG prepares Graphviz SVG for inlining in a page: it drops the XML
 // prolog and doctype, removes any link that is not a site-relative path or
 // an http(s) URL (Graphviz passes javascript: URLs through unchanged), and
@@ -105,16 +104,171 @@ func CleanSVG(svg []byte) []byte {
 }
 
 // safeLinks removes every link that is not a site-relative path, a
-// fragment or an http(s) URL.
+// fragment or an http(s) URL, and writes the links it keeps in one form,
+// name="value" with only &amp; &lt; &gt; &#34; &#39; escaped, so that a
+// browser reads exactly the value checked. A link is an href attribute in
+// any namespace (xlink:href, or any prefix bound to XLink) and any case
+// (an HTML parser lower-cases the names of inline SVG), quoted either way
+// or not at all, with or without spaces around the =.
+//
+// Tags are read as an HTML tokenizer reads them, and nothing can hide a
+// tag from this reading in a browser that reads it otherwise: comments,
+// CDATA, processing instructions and declarations are removed (Graphviz
+// writes only comments, which the page does not need), a < that starts no
+// tag is escaped, and so is every < inside an attribute value (where a
+// browser in another context might see a tag).
 func safeLinks(svg []byte) []byte {
-	return hrefRE.ReplaceAllFunc(svg, func(m []byte) []byte {
-		sub := hrefRE.FindSubmatch(m)
-		if safeHref(string(sub[2])) {
-			return m
+	var out []byte
+	done := 0 // svg[:done] is in out
+	// replace puts repl in place of svg[from:to].
+	replace := func(from, to int, repl ...[]byte) {
+		out = append(out, svg[done:from]...)
+		for _, r := range repl {
+			out = append(out, r...)
 		}
-		return nil
-	})
+		done = to
+	}
+	for i := 0; i < len(svg); {
+		j := bytes.IndexByte(svg[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		rest := svg[i:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			end := skipPast(svg, i+4, "-->")
+			replace(i, end)
+			i = end
+			continue
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			end := skipPast(svg, i+9, "]]>")
+			replace(i, end)
+			i = end
+			continue
+		case bytes.HasPrefix(rest, []byte("<?")):
+			end := skipPast(svg, i+2, "?>")
+			replace(i, end)
+			i = end
+			continue
+		case bytes.HasPrefix(rest, []byte("<!")):
+			end := skipPast(svg, i+2, ">")
+			replace(i, end)
+			i = end
+			continue
+		}
+		k := i + 1
+		if k < len(svg) && svg[k] == '/' {
+			k++
+		}
+		if k >= len(svg) || !asciiLetter(svg[k]) {
+			replace(i, i+1, []byte("&lt;"))
+			i++
+			continue
+		}
+		for k < len(svg) && !isSpace(svg[k]) && svg[k] != '/' && svg[k] != '>' {
+			k++
+		}
+		i = k
+		for i < len(svg) {
+			for i < len(svg) && (isSpace(svg[i]) || svg[i] == '/') {
+				i++
+			}
+			if i >= len(svg) || svg[i] == '>' {
+				break
+			}
+			a := readAttr(svg, i)
+			i = a.end
+			local := a.name[bytes.LastIndexByte(a.name, ':')+1:]
+			switch {
+			case bytes.EqualFold(local, []byte("href")):
+				v := html.UnescapeString(string(a.value))
+				if !safeHref(v) {
+					replace(a.start, a.end)
+					continue
+				}
+				replace(a.start, a.end, []byte(" "), a.name, []byte(`="`), []byte(html.EscapeString(v)), []byte(`"`))
+			case bytes.IndexByte(a.value, '<') >= 0:
+				replace(a.valueStart, a.valueStart+len(a.value), bytes.ReplaceAll(a.value, []byte("<"), []byte("&lt;")))
+			}
+		}
+	}
+	if out == nil {
+		return svg
+	}
+	return append(out, svg[done:]...)
 }
+
+// attr is one attribute of a tag: svg[start:end] is the whole of it,
+// from the space before its name.
+type attr struct {
+	start, end  int
+	name, value []byte
+	valueStart  int // where value begins in svg
+}
+
+// readAttr reads the attribute at svg[i], as an HTML tokenizer does: the
+// name runs to a space, /, > or =; the value is quoted with " or ', or
+// runs to a space or >.
+func readAttr(svg []byte, i int) attr {
+	a := attr{start: i}
+	for a.start > 0 && isSpace(svg[a.start-1]) {
+		a.start--
+	}
+	n := i
+	for n < len(svg) && (n == i || (!isSpace(svg[n]) && svg[n] != '/' && svg[n] != '>' && svg[n] != '=')) {
+		n++
+	}
+	a.name = svg[i:n]
+	k := n
+	for k < len(svg) && isSpace(svg[k]) {
+		k++
+	}
+	if k >= len(svg) || svg[k] != '=' {
+		a.end = n
+		return a
+	}
+	k++
+	for k < len(svg) && isSpace(svg[k]) {
+		k++
+	}
+	switch {
+	case k < len(svg) && (svg[k] == '"' || svg[k] == '\''):
+		q := svg[k]
+		e := bytes.IndexByte(svg[k+1:], q)
+		a.valueStart = k + 1
+		if e < 0 {
+			a.value, a.end = svg[k+1:], len(svg)
+			return a
+		}
+		a.value, a.end = svg[k+1:k+1+e], k+2+e
+	default:
+		e := k
+		for e < len(svg) && !isSpace(svg[e]) && svg[e] != '>' {
+			e++
+		}
+		a.value, a.end, a.valueStart = svg[k:e], e, k
+	}
+	return a
+}
+
+// skipPast is the index after the first end at or after i, or len(svg).
+func skipPast(svg []byte, i int, end string) int {
+	if i > len(svg) {
+		return len(svg)
+	}
+	if e := bytes.Index(svg[i:], []byte(end)); e >= 0 {
+		return i + e + len(end)
+	}
+	return len(svg)
+}
+
+// asciiLetter reports whether c may begin a tag name in HTML. XML allows
+// more (_, :, other scripts), but a browser reading inline SVG takes those
+// for text: safeLinks escapes their <.
+func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
 var fontRE = regexp.MustCompile(` font-family="[^"]*"`)
 
@@ -142,15 +296,29 @@ func hoistFont(svg []byte) []byte {
 	return append(out, bytes.ReplaceAll(svg[g+2:], []byte(best), nil)...)
 }
 
+// safeHref reports whether a decoded link stays on this site or goes to an
+// http(s) URL. It reads the link as a browser's URL parser does: tabs and
+// newlines are dropped, leading and trailing spaces and controls trimmed,
+// and a backslash counts as a slash ("/\\host" leaves the site as "//host"
+// does).
 func safeHref(u string) bool {
-	u = strings.NewReplacer("&amp;", "&", "&#58;", ":", "&#45;", "-").Replace(u)
-	u = strings.TrimSpace(u)
+	u = strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, u)
+	u = strings.TrimFunc(u, func(r rune) bool { return r <= ' ' })
+	low := strings.ToLower(u)
 	switch {
-	case strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") && !strings.HasPrefix(u, `/\`):
+	case strings.HasPrefix(u, "//"):
+		return false
+	case strings.HasPrefix(u, "/"), strings.HasPrefix(u, "#"):
 		return true
-	case strings.HasPrefix(u, "#"):
-		return true
-	case strings.HasPrefix(u, "https://"), strings.HasPrefix(u, "http://"):
+	case strings.HasPrefix(low, "https://"), strings.HasPrefix(low, "http://"):
 		return true
 	}
 	return false

@@ -14,10 +14,24 @@
   function PanZoom(svg, onChange) {
     var vb = svg.viewBox.baseVal;
     if (!vb || !vb.width) return null;
-    var home = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+    var full = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     svg.classList.add("zoomable");
+    // home is the whole map, unless the box is far narrower than the map
+    // (a wide map on a phone): then the map fills the box's height, its
+    // middle in view and the rest a drag away, rather than a thin strip
+    // whose labels have no room.
+    var home = full;
+    var r0 = svg.getBoundingClientRect();
+    if (r0.width > 0 && r0.height > 0) {
+      var boxAspect = r0.width / r0.height, mapAspect = full.w / full.h;
+      if (mapAspect > 2 * boxAspect) {
+        var w = full.h * boxAspect * 1.6;
+        home = { x: full.x + (full.w - w) / 2, y: full.y, w: w, h: w / boxAspect };
+        home.y = full.y + (full.h - home.h) / 2;
+      }
+    }
     var state = { x: home.x, y: home.y, w: home.w, h: home.h };
     function apply() {
       svg.setAttribute("viewBox", state.x + " " + state.y + " " + state.w + " " + state.h);
@@ -27,15 +41,16 @@
       var r = svg.getBoundingClientRect();
       var px = cx === undefined ? 0.5 : (cx - r.left) / r.width;
       var py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
-      var nw = Math.min(Math.max(state.w * factor, home.w / 40), home.w);
+      var nw = Math.min(Math.max(state.w * factor, full.w / 40), Math.max(full.w, home.w));
       var nh = nw * state.h / state.w;
       state.x += (state.w - nw) * px;
       state.y += (state.h - nh) * py;
       state.w = nw; state.h = nh;
-      if (nw >= home.w) { state.x = home.x; state.y = home.y; }
+      if (nw >= full.w && home === full) { state.x = full.x; state.y = full.y; }
       apply();
     }
     function reset() { state = { x: home.x, y: home.y, w: home.w, h: home.h }; apply(); }
+    if (home !== full) apply();
     function centerOn(el) {
       var b = el.getBBox();
       // Graphviz puts nodes inside a translated group; map the box to the
@@ -152,14 +167,14 @@
       });
       return { x: x1, y: y1, w: x2 - x1, h: y2 - y1 };
     }
-    function add(g, texts, kind, prio, center) {
+    function add(g, texts, kind, prio, shape) {
       texts = texts.filter(function (t) { return t.textContent.trim() !== ""; });
       if (!texts.length) return;
       var b = box(texts);
       if (!(b.w > 0)) return;
-      var c = center || { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+      var c = shape ? { x: shape.x + shape.width / 2, y: shape.y + shape.height / 2 } : { x: b.x + b.w / 2, y: b.y + b.h / 2 };
       items.push({ g: g, texts: texts, kind: kind, prio: prio, id: g.id, cx: c.x, cy: c.y,
-        b: b, fs: fontSize(texts[0]) });
+        b: b, fs: fontSize(texts[0]), shape: shape });
     }
     var order = 0;
     $all("g.node", svg).forEach(function (g) {
@@ -169,7 +184,7 @@
       var prio = m ? +m[1] : 1000 - (degree[name] || 0) + (order++) / 10000;
       if (!m && g.classList.contains("focus")) prio = -1;
       var shape = $("polygon, ellipse, path, rect", g), sb = shape && shape.getBBox();
-      add(g, $all("text", g), "node", prio, sb ? { x: sb.x + sb.width / 2, y: sb.y + sb.height / 2 } : null);
+      add(g, $all("text", g), "node", prio, sb);
     });
     // Cluster titles rank with the projects (they are projects or sections).
     $all("g.cluster", svg).forEach(function (g) {
@@ -189,22 +204,42 @@
       queued = false;
       var v = scale();
       if (!(v.s > 0)) return;
+      var vb = svg.viewBox.baseVal, svgW = vb.width, svgH = vb.height;
       var cands = items.map(function (it) {
         var nat = it.fs * v.s, k = 1;
         if (it.kind !== "edge") k = nat < min ? min / nat : nat > max ? max / nat : 1;
         var sx = (it.cx + off.x - v.x) * v.s + v.ox, sy = (it.cy + off.y - v.y) * v.s + v.oy;
         var hw = it.b.w * k * v.s / 2 + pad, hh = it.b.h * k * v.s / 2 + pad;
         var dx = (it.b.x + it.b.w / 2 - it.cx) * k * v.s, dy = (it.b.y + it.b.h / 2 - it.cy) * k * v.s;
-        it.k = k;
-        return { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh,
+        // A label near the edge of the map is moved inside it.
+        var x1 = sx + dx - hw, x2 = sx + dx + hw, y1 = sy + dy - hh, y2 = sy + dy + hh;
+        var W = v.ox * 2 + svgW * v.s, H = v.oy * 2 + svgH * v.s;
+        var mx = x1 < 0 ? -x1 : x2 > W ? W - x2 : 0, my = y1 < 0 ? -y1 : y2 > H ? H - y2 : 0;
+        it.k = k; it.mx = mx / v.s; it.my = my / v.s;
+        dx += mx; dy += my;
+        var c = { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh };
+        if (it.shape) {
+          // The node's own shape counts too: a label is never drawn
+          // under another node.
+          var sh = it.shape;
+          c.x1 = Math.min(c.x1, (sh.x + off.x - v.x) * v.s + v.ox);
+          c.x2 = Math.max(c.x2, (sh.x + sh.width + off.x - v.x) * v.s + v.ox);
+          c.y1 = Math.min(c.y1, (sh.y + off.y - v.y) * v.s + v.oy);
+          c.y2 = Math.max(c.y2, (sh.y + sh.height + off.y - v.y) * v.s + v.oy);
+        }
+        return { x1: c.x1, x2: c.x2, y1: c.y1, y2: c.y2,
           prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
       });
       var shown = placeLabels(cands);
+      // Nodes whose labels show are drawn last, over the others' shapes.
+      items.forEach(function (it, i) {
+        if (it.kind === "node" && shown[i] && it.g.parentNode && it.g.nextElementSibling) it.g.parentNode.appendChild(it.g);
+      });
       items.forEach(function (it, i) {
         var show = shown[i], k = it.k;
         it.g.classList.toggle("lbl-off", !show);
         it.g.classList.toggle("lbl-big", k > 1.05);
-        var tf = k === 1 ? null : "translate(" + it.cx + " " + it.cy + ") scale(" + k.toFixed(3) + ") translate(" + (-it.cx) + " " + (-it.cy) + ")";
+        var tf = k === 1 && !it.mx && !it.my ? null : "translate(" + (it.cx + it.mx).toFixed(2) + " " + (it.cy + it.my).toFixed(2) + ") scale(" + k.toFixed(3) + ") translate(" + (-it.cx) + " " + (-it.cy) + ")";
         if (tf !== it.tf) {
           it.tf = tf;
           it.texts.forEach(function (t) { if (tf) t.setAttribute("transform", tf); else t.removeAttribute("transform"); });
@@ -398,9 +433,16 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var q = input.value.trim();
+      list.removeAttribute("data-query");
       if (!q) { items = []; render(); return; }
       timer = setTimeout(function () {
-        source(q).then(function (hits) { items = hits; active = -1; render(); }).catch(function () {});
+        source(q).then(function (hits) {
+          // Answers can arrive out of order: show only the current query's,
+          // and say which query the list answers.
+          if (input.value.trim() !== q) return;
+          items = hits; active = -1; render();
+          list.setAttribute("data-query", q);
+        }).catch(function () {});
       }, 120);
     });
     input.addEventListener("keydown", function (e) {
