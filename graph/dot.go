@@ -24,10 +24,10 @@ type DOTOptions struct {
 	// per node in a larger font: for thumbnails, whose page says what they
 	// show (nodes and edges keep their tooltips).
 	Compact bool
-	// Lang is the language of the labels: "zh" draws a node's Chinese
-	// title where it has one. One language a label: a map of two-line
-	// labels shows half as many of them.
-	Lang string
+	// Label words a node's label (its title in the page's language, a
+	// stub's count); nil uses the node's Label. One language a label: a
+	// map of two-line labels shows half as many of them.
+	Label func(n *ViewNode) string
 	// Legend draws a key of the node kinds, and what the view leaves out,
 	// into the picture: for downloads, which stand alone. Pages show it
 	// beside the map instead.
@@ -96,7 +96,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 	case "neato":
 		if v.pinned() {
 			// Every node has its place: nothing to move apart.
-			p(", overlap=true, splines=false, inputscale=72")
+			p(", overlap=true, inputscale=72")
 			break
 		}
 		fallthrough
@@ -178,14 +178,16 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 		if labels {
 			p(", label=%s", Quote(e.Label()))
 		}
-		if st, ok := relationStyle[ks[0]]; ok {
+		st := relationStyle[ks[0]]
+		if !e.Established {
+			// A passing mention or a comparison: faint and dashed.
+			st = `style=dashed, color="#b3bcc6"`
+		}
+		if st != "" {
 			p(", %s", st)
 		}
 		if e.Weight > 1 {
 			p(", penwidth=%.1f", 1+minf(float64(e.Weight)/8, 2.5))
-		}
-		if !e.Established {
-			p(", style=dashed, color=\"#b3bcc6\"")
 		}
 		if e.Loose {
 			p(", constraint=false")
@@ -221,8 +223,8 @@ func minf(a, b float64) float64 {
 func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gid, indent string) {
 	st := kindStyle[n.Kind]
 	name := n.Label
-	if opt.Lang == "zh" && n.LabelZh != "" {
-		name = n.LabelZh
+	if opt.Label != nil {
+		name = opt.Label(n)
 	}
 	label := wrap(clipRunes(name, 64), 26)
 	if n.Pos != nil {
@@ -239,21 +241,22 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	if n.Summary != "" {
 		tooltip += " — " + clipRunes(n.Summary, 240)
 	}
-	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s",
-		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), st.shape, Quote(st.fill), Quote(st.stroke))
+	shape, extra := st.shape, ""
 	switch {
 	case opt.Compact:
-		p(", fontsize=13")
+		extra = ", fontsize=13"
 	case n.Heading:
-		p(", shape=plaintext, style=\"\", fontsize=13, fontcolor=\"#3f8a36\"")
+		shape, extra = "plaintext", ", style=\"\", fontsize=13, fontcolor=\"#3f8a36\""
 	case n.Kind == Project:
 		// Projects are what a reader finds first on every map.
-		p(", fontsize=14")
+		extra = ", fontsize=14"
 	case n.Shared > 0:
 		// A line of the overview's table: a low box, larger the more
 		// projects share the concept.
-		p(", shape=box, height=0.3, margin=\"0.1,0.02\", fontsize=%d", 11+min(n.Shared-2, 4))
+		shape, extra = "box", fmt.Sprintf(", height=0.3, margin=\"0.1,0.02\", fontsize=%d", 11+min(n.Shared-2, 4))
 	}
+	p("%s%s [id=%s, class=%s, label=%s, tooltip=%s, shape=%s, fillcolor=%s, color=%s%s",
+		indent, Quote(n.ID), Quote(gid+"-"+n.ID), Quote(class), Quote(label), Quote(tooltip), shape, Quote(st.fill), Quote(st.stroke), extra)
 	if n.Focus {
 		p(", penwidth=2.5")
 	}

@@ -179,7 +179,7 @@ func (b *builder) sharedIdeas() error {
 			sharedBy[e.To][r] = true
 		}
 	}
-	family := b.g.families()
+	family := b.g.Families()
 	members := map[string]int{} // shared concepts per family
 	for c, ps := range sharedBy {
 		if len(ps) >= 2 {
@@ -204,7 +204,6 @@ func (b *builder) sharedIdeas() error {
 			vn.Cluster = "cluster_family/" + f
 		}
 	}
-	b.familyClusters(family)
 	if len(lonely) > 0 {
 		b.stubFor(lonely, "one", fmt.Sprintf("+%d of one project", len(lonely)),
 			"Concepts only one project is established in; open the list of every concept")
@@ -237,20 +236,6 @@ func (b *builder) labels(ids []string, n int) string {
 		out = append(out, "…")
 	}
 	return strings.Join(out, ", ")
-}
-
-// familyClusters adds a cluster for each family that has shown members,
-// titled by the family's concept and linking to its page.
-func (b *builder) familyClusters(family map[string]string) {
-	seen := map[string]bool{}
-	for _, vn := range b.nodes {
-		if vn.Kind != Concept || seen[family[vn.ID]] {
-			continue
-		}
-		f := family[vn.ID]
-		seen[f] = true
-		b.clusters = append(b.clusters, &Cluster{ID: "cluster_family/" + f, Label: b.g.nodes[f].Label, NodeID: f})
-	}
 }
 
 // placeIdeas lays the overview out as a table a reader scans: the
@@ -335,9 +320,8 @@ func (b *builder) placeIdeas(v *View) {
 		}
 	}
 	for _, n := range v.Nodes {
-		n.Cluster = ""
+		n.Cluster = "" // a column says the family; dot's clusters do not apply
 	}
-	v.Clusters = nil
 	width := max(widths[0], widths[1], float64(len(projects)+len(stubs))*minColW)
 	for s, cols := range sides {
 		x := (width - widths[s]) / 2
@@ -376,9 +360,9 @@ func (b *builder) placeIdeas(v *View) {
 	v.Straight, v.Class = true, "ideas"
 }
 
-// families maps each concept to its family: the broadest concept above
+// Families maps each concept to its family: the broadest concept above
 // it, following the first broader concept (by id) up to one with none.
-func (g *Graph) families() map[string]string {
+func (g *Graph) Families() map[string]string {
 	parent := map[string]string{}
 	for _, e := range g.edges {
 		if e.Has(extract.Broader) && g.nodes[e.From].Kind == Concept && g.nodes[e.To].Kind == Concept {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -62,19 +63,25 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if code == http.StatusInternalServerError {
 		msg = "internal error"
 	}
-	path := c.Request.URL.Path
+	st := s.site.Load()
+	l := s.loc(c, st)
+	path := strings.TrimPrefix(c.Request.URL.Path, l.prefix)
 	if wantsJSON(c) || strings.HasPrefix(path, "/map.") || path == "/graph.json" || strings.HasPrefix(path, "/static/") {
 		c.AbortWithStatusJSON(code, gin.H{"error": msg, "status": code})
 		return
 	}
-	st := s.site.Load()
-	d := errorData{pageData: s.page(st, http.StatusText(code)), Status: code, Message: msg}
+	title := l.T("error.status." + strconv.Itoa(code))
+	if strings.HasPrefix(title, "error.status.") {
+		title = http.StatusText(code)
+	}
+	d := errorData{pageData: s.page(c, l, title), Status: code, Message: msg}
+	d.Alternates = nil // an error has no page in another language
 	if code == http.StatusNotFound {
 		id := strings.TrimPrefix(path, "/")
 		if f := c.Query("focus"); f != "" {
 			id = f
 		}
-		d.Suggestions = st.suggestions(c.Request.Context(), id)
+		d.Suggestions = l.localHits(st.suggestions(c.Request.Context(), id))
 	}
 	s.html(c, code, "error.html", d)
 	c.Abort()

@@ -25,31 +25,34 @@ func parseQuery(c *gin.Context) (graph.Query, error) {
 // drawn without title and legend.
 const localMapID = "local"
 
-// dotOptions links nodes to their pages and stubs to their narrower maps.
-// A download carries its legend; a page shows it beside the map.
-func dotOptions(gid string, download bool) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: NodeURL, StubURL: MapURL, GraphID: gid, Compact: gid == localMapID, Legend: download}
+// dotOptions links nodes to their pages (in the page's language) and stubs
+// to their narrower maps, and words the labels. A download carries its
+// legend; a page shows it beside the map.
+func dotOptions(l *loc, gid string, download bool) graph.DOTOptions {
+	return graph.DOTOptions{NodeURL: l.node, StubURL: l.mapURL, GraphID: gid, Compact: gid == localMapID,
+		Legend: download, Label: l.nodeText}
 }
 
-func viewDOT(v *graph.View, gid string, download bool) []byte {
+func viewDOT(l *loc, v *graph.View, gid string, download bool) []byte {
 	var buf bytes.Buffer
-	_ = v.WriteDOT(&buf, dotOptions(gid, download))
+	_ = v.WriteDOT(&buf, dotOptions(l, gid, download))
 	return buf.Bytes()
 }
 
-// mapSVG renders the map of q, through the renderer's cache.
+// mapSVG renders the map of q in the notes' main language, through the
+// renderer's cache (the server warms it so).
 func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, error) {
 	v, err := st.graph.View(q)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderView(ctx, v, "map")
+	return s.renderView(ctx, s.locFor(st, st.langs[0], ""), v, "map")
 }
 
-func (s *Server) renderView(ctx context.Context, v *graph.View, gid string) ([]byte, error) {
+func (s *Server) renderView(ctx context.Context, l *loc, v *graph.View, gid string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
-	return s.cfg.Renderer.Render(ctx, viewDOT(v, gid, false), v.Query.Layout, "svg")
+	return s.cfg.Renderer.Render(ctx, viewDOT(l, v, gid, false), v.Query.Layout, "svg")
 }
 
 // etag is a weak validator of (server process, graph version, static
@@ -76,28 +79,55 @@ func notModified(c *gin.Context, tag string) bool {
 
 type mapPageData struct {
 	pageData
-	View      *graph.View
-	SVG       template.HTML
-	Query     graph.Query
-	Exports   []exportLink
-	ViewKinds []graph.ViewKind
-	Depths    []int
-	Kinds     []kindChoice
-	Layouts   []string
-	Hops      [][]hopRow
-	Twin      twin
-	DataJSON  string
+	Heading       string
+	View          *graph.View
+	SVG           template.HTML
+	Query         graph.Query
+	Exports       []exportLink
+	ViewChoices   []choice
+	Depths        []int
+	Kinds         []kindChoice
+	LayoutChoices []choice
+	Legend        []kindChoice
+	Caption       string
+	Empty         string // why there is no map (a path finder without its ends, kinds that leave nothing)
+	OpenPanel     bool
+	Hops          [][]hopRow
+	Twin          twin
+	DataJSON      string
 }
 
 type exportLink struct{ Label, URL, File string }
 
+// choice is an option of a select of the view panel, worded.
+type choice struct {
+	Value, Label string
+	Selected     bool
+}
+
 type kindChoice struct {
 	Kind    graph.Kind
+	Label   string
 	Checked bool
 }
 
 func (s *Server) mapPage(c *gin.Context) {
 	st := s.site.Load()
+	l := s.loc(c, st)
+	vals := c.Request.URL.Query()
+	// The path finder without its two ends is a form to fill, not an
+	// error: from a node page it comes with From already filled.
+	if graph.ViewKind(vals.Get("view")) == graph.PathView && (vals.Get("from") == "" || vals.Get("to") == "") {
+		q := graph.Query{View: graph.PathView, From: vals.Get("from"), To: vals.Get("to")}
+		s.servePage(c, st, "map.html", func() (any, error) {
+			d := s.mapData(c, l, &graph.View{Query: q})
+			d.Heading, d.Title = l.T("view.path.choose"), l.T("view.path.choose")
+			d.Empty, d.OpenPanel = l.T("map.pathStart"), true
+			d.Exports = nil
+			return d, nil
+		})
+		return
+	}
 	q, err := parseQuery(c)
 	if err != nil {
 		s.fail(c, err)
@@ -109,21 +139,60 @@ func (s *Server) mapPage(c *gin.Context) {
 		return
 	}
 	s.servePage(c, st, "map.html", func() (any, error) {
-		svg, err := s.renderView(c.Request.Context(), v, "map")
+		d := s.mapData(c, l, v)
+		if len(v.Nodes) == 0 {
+			d.Empty, d.OpenPanel = l.T("map.empty"), true
+			return d, nil
+		}
+		svg, err := s.renderView(c.Request.Context(), l, v, "map")
 		if err != nil {
 			return nil, err
 		}
-		d := mapPageData{pageData: s.page(st, v.Title), View: v, SVG: template.HTML(svg), Query: v.Query,
-			ViewKinds: graph.ViewKinds, Depths: depths(), Layouts: graph.Layouts, Twin: makeTwin(st, v), DataJSON: viewData(v)}
-		d.Exports = s.exportLinks(v.Query)
-		for _, k := range graph.Kinds {
-			d.Kinds = append(d.Kinds, kindChoice{Kind: k, Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
-		}
-		for _, p := range v.Paths {
-			d.Hops = append(d.Hops, hopRows(st, p))
-		}
+		d.SVG = template.HTML(svg)
 		return d, nil
 	})
+}
+
+// mapData is a map page without its drawing.
+func (s *Server) mapData(c *gin.Context, l *loc, v *graph.View) mapPageData {
+	heading := l.T("view.path.choose")
+	if len(v.Nodes) > 0 || v.Query.View != graph.PathView {
+		heading = l.viewTitle(v)
+	}
+	d := mapPageData{pageData: s.page(c, l, heading), Heading: heading, View: v, Query: v.Query, Depths: depths(),
+		Twin: l.makeTwin(v), DataJSON: viewData(v)}
+	d.Exports = s.exportLinks(l, v.Query)
+	for _, k := range graph.ViewKinds {
+		d.ViewChoices = append(d.ViewChoices, choice{Value: string(k), Label: l.T("view.kind." + string(k)), Selected: k == v.Query.View})
+	}
+	d.LayoutChoices = append(d.LayoutChoices, choice{Value: "", Label: l.T("layout.auto")})
+	for _, lay := range graph.Layouts {
+		d.LayoutChoices = append(d.LayoutChoices, choice{Value: lay, Label: l.T("layout." + lay), Selected: lay == v.Query.Layout})
+	}
+	// The overview shows projects and concepts only; it offers no others.
+	kinds := graph.Kinds
+	if v.Query.View == graph.Overview {
+		kinds = []graph.Kind{graph.Project, graph.Concept}
+	}
+	for _, k := range kinds {
+		d.Kinds = append(d.Kinds, kindChoice{Kind: k, Label: l.T("kinds."+string(k), "Count", 2), Checked: len(v.Query.Kinds) == 0 || hasKind(v.Query.Kinds, k)})
+	}
+	present := map[graph.Kind]bool{}
+	for _, n := range v.Nodes {
+		present[n.Kind] = true
+	}
+	for _, k := range append(append([]graph.Kind(nil), graph.Kinds...), graph.Stub) {
+		if present[k] {
+			d.Legend = append(d.Legend, kindChoice{Kind: k, Label: l.kind(k)})
+		}
+	}
+	if v.Class == "ideas" {
+		d.Caption = l.T("home.caption")
+	}
+	for _, p := range v.Paths {
+		d.Hops = append(d.Hops, l.hopRows(p))
+	}
+	return d
 }
 
 func hasKind(ks []graph.Kind, k graph.Kind) bool {
@@ -144,7 +213,7 @@ func depths() []int {
 	return out
 }
 
-func (s *Server) exportLinks(q graph.Query) []exportLink {
+func (s *Server) exportLinks(l *loc, q graph.Query) []exportLink {
 	var out []exportLink
 	for _, f := range graph.Formats {
 		if f == graph.FormatPNG && !s.cfg.Renderer.SupportsPNG() {
@@ -155,7 +224,7 @@ func (s *Server) exportLinks(q graph.Query) []exportLink {
 		if s.cfg.StaticSite && f != graph.FormatSVG {
 			continue
 		}
-		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: ExportURL(q, f), File: downloadName(q, f)})
+		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: l.exportURL(q, f), File: downloadName(q, f)})
 	}
 	return out
 }
@@ -194,7 +263,8 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 			s.fail(c, errPNGUnsupported)
 			return
 		}
-		key := string(f) + " " + q.Key()
+		l := s.loc(c, st)
+		key := string(f) + " " + l.lang + " " + q.Key()
 		if notModified(c, s.etag(st, key)) {
 			return
 		}
@@ -208,7 +278,7 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			return v.Write(w, f, dotOptions("map", true))
+			return v.Write(w, f, dotOptions(l, "map", true))
 		})
 		if b != nil {
 			s.sendExport(c, st, key, f, q, b)
@@ -230,7 +300,7 @@ func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Form
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
-	b, err := s.cfg.Renderer.Render(ctx, viewDOT(v, "map", true), v.Query.Layout, string(f))
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(s.loc(c, st), v, "map", true), v.Query.Layout, string(f))
 	if err != nil {
 		s.fail(c, err)
 		return

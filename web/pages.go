@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,27 +19,69 @@ import (
 // repoRE is a GitHub owner/name; anything else gets no link.
 var repoRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
-// pageData is what every page template gets.
+// pageData is what every page template gets: the page's language and the
+// catalog to word the interface in (T), and the same page in the notes'
+// other languages.
 type pageData struct {
-	Title   string
-	Version string
-	Problem string
-	Diags   int
-	Live    bool
-	Static  bool
+	Title      string
+	Version    string
+	Problem    string
+	Diags      int
+	Live       bool
+	Static     bool
+	Lang       string
+	Alternates []langLink
+	// SearchQuery stays in the search box on the results page.
+	SearchQuery string
+	l           *loc
 }
 
-func (s *Server) page(st *site, title string) pageData {
-	e, _ := st.corpus.Counts()
-	return pageData{Title: title, Version: st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live, Static: s.cfg.StaticSite}
+func (s *Server) page(c *gin.Context, l *loc, title string) pageData {
+	e, _ := l.st.corpus.Counts()
+	path := strings.TrimPrefix(c.Request.URL.Path, l.prefix)
+	if path == "" {
+		path = "/"
+	}
+	if q := c.Request.URL.RawQuery; q != "" {
+		path += "?" + q
+	}
+	return pageData{Title: title, Version: l.st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live,
+		Static: s.cfg.StaticSite, Lang: l.lang, Alternates: l.alternates(path), l: l}
 }
+
+// T words a message of the interface in the page's language.
+func (p pageData) T(id string, kv ...any) string { return p.l.T(id, kv...) }
+
+// Home is the overview in the page's language.
+func (p pageData) Home() string { return p.l.home() }
+
+// URL is the page of a node in the page's language.
+func (p pageData) URL(id string) string { return p.l.node(id) }
+
+// EgoURL is the map around a node.
+func (p pageData) EgoURL(id string) string {
+	return p.l.mapURL(graph.Query{View: graph.Ego, Focus: id, Depth: 2})
+}
+
+// PathURL is the path finder from one node (to another, when given).
+func (p pageData) PathURL(from, to string) string {
+	if to == "" {
+		return p.l.prefix + "/map?view=path&from=" + url.QueryEscape(from)
+	}
+	return p.l.mapURL(graph.Query{View: graph.PathView, From: from, To: to})
+}
+
+// ConceptsURL is the index of concepts.
+func (p pageData) ConceptsURL() string { return p.l.prefix + "/concepts" }
+
+// SearchURL is the search page.
+func (p pageData) SearchURL() string { return p.l.prefix + "/search" }
+
+// MapURL is the map page, for forms.
+func (p pageData) MapURL() string { return p.l.prefix + "/map" }
 
 type nodeLink struct {
 	ID, Label, LabelZh, Kind, URL string
-}
-
-func link(n *graph.Node) nodeLink {
-	return nodeLink{ID: n.ID, Label: n.Label, LabelZh: n.LabelZh, Kind: string(n.Kind), URL: NodeURL(n.ID)}
 }
 
 type evidenceRow struct {
@@ -72,6 +115,11 @@ type articleData struct {
 	pageData
 	Node       *graph.Node
 	Doc        *extract.Document
+	Heading    string // the title in the page's language
+	OtherTitle string // the title in the other language
+	Summary    string
+	Notice     string // the page is not in the page's language, or its translation is stale
+	Original   string // the page in its original language, with a notice
 	Body       template.HTML
 	Crumbs     []nodeLink
 	Concepts   []nodeLink
@@ -109,18 +157,50 @@ func (s *Server) articlePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.servePage(c, st, "article.html", func() (any, error) { return s.articleData(c.Request.Context(), st, n), nil })
+	l := s.loc(c, st)
+	s.servePage(c, st, "article.html", func() (any, error) { return s.articleData(c, l, n), nil })
 }
 
-func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) articleData {
-	id := n.ID
-	d := articleData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc, Headings: n.Doc.Headings}
-	d.Body = s.articleHTML(ctx, n.Doc)
-	d.Crumbs = crumbs(st.graph, id)
-	d.Concepts = relatedNodes(st.graph, id, graph.Concept)
+// docText is a document's title, summary and body in the page's language,
+// with a notice when the page shows it in another language or from a stale
+// translation.
+type docText struct {
+	Heading, OtherTitle, Summary, Notice, Original string
+	doc                                            *extract.Document
+}
+
+func (l *loc) docText(n *graph.Node) docText {
+	t := docText{Heading: l.label(n), OtherTitle: l.other(n), Summary: l.summary(n), doc: n.Doc}
+	if n.Doc == nil {
+		return t
+	}
+	in := n.Doc.In(l.lang)
+	t.doc = in
+	switch {
+	case in.Lang != l.lang && in.Lang != "":
+		t.Notice = l.T("translation.missing")
+	case in.Stale:
+		t.Notice = l.T("translation.stale")
+		t.Original = l.original(n.ID)
+	}
+	return t
+}
+
+// original is a node's page in the notes' main language.
+func (l *loc) original(id string) string { return NodeURL(id) }
+
+func (s *Server) articleData(c *gin.Context, l *loc, n *graph.Node) articleData {
+	ctx := c.Request.Context()
+	st, id := l.st, n.ID
+	t := l.docText(n)
+	d := articleData{pageData: s.page(c, l, t.Heading), Node: n, Doc: n.Doc, Heading: t.Heading, OtherTitle: t.OtherTitle,
+		Summary: t.Summary, Notice: t.Notice, Original: t.Original, Headings: t.doc.Headings}
+	d.Body = s.articleHTML(ctx, t.doc)
+	d.Crumbs = l.crumbs(id)
+	d.Concepts = l.relatedNodes(id, graph.Concept)
 	d.RepoURL, d.Upstream, d.Symbols = upstreamLinks(n.Doc)
 	d.Drift = newDriftBanner(n.Doc)
-	d.Map, d.MapURL = s.localMap(ctx, st, id)
+	d.Map, d.MapURL = s.localMap(ctx, l, id)
 	for _, e := range st.graph.In(id) {
 		for _, r := range e.Relations {
 			if r.Kind != extract.Links {
@@ -128,23 +208,23 @@ func (s *Server) articleData(ctx context.Context, st *site, n *graph.Node) artic
 			}
 			from, _ := st.graph.Node(e.From)
 			for _, ev := range r.Evidence {
-				d.Backlinks = append(d.Backlinks, evidenceRow{From: link(from), Kind: string(r.Kind), Evidence: ev})
+				d.Backlinks = append(d.Backlinks, evidenceRow{From: l.link(from), Kind: string(r.Kind), Evidence: ev})
 			}
 		}
 	}
-	d.SameIdea = sameConcept(st.graph, n, d.Concepts)
+	d.SameIdea = l.sameConcept(n, d.Concepts)
 	for _, e := range st.graph.Out(id) {
 		if e.Has(extract.Next) {
 			nx, _ := st.graph.Node(e.To)
-			l := link(nx)
-			d.Next = &l
+			lk := l.link(nx)
+			d.Next = &lk
 		}
 	}
 	for _, e := range st.graph.In(id) {
 		if e.Has(extract.Next) {
 			pv, _ := st.graph.Node(e.From)
-			l := link(pv)
-			d.Prev = &l
+			lk := l.link(pv)
+			d.Prev = &lk
 		}
 	}
 	return d
@@ -246,21 +326,22 @@ const localMapBudget = 10
 // "+N more" stubs), one short name each, laid out by dot from left to
 // right: the article between a column of what leads to it and a column of
 // what it leads to, at a size where every name reads in a 340-pixel column.
-func (s *Server) localMap(ctx context.Context, st *site, id string) (template.HTML, string) {
+func (s *Server) localMap(ctx context.Context, l *loc, id string) (template.HTML, string) {
 	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
-	v, err := st.graph.View(q)
+	v, err := l.st.graph.View(q)
 	if err != nil {
 		return "", ""
 	}
-	svg, err := s.renderView(ctx, v, localMapID)
+	svg, err := s.renderView(ctx, l, v, localMapID)
 	if err != nil {
-		return template.HTML(`<p class="dot-error">` + template.HTMLEscapeString(err.Error()) + `</p>`), MapURL(v.Query)
+		return template.HTML(`<p class="dot-error">` + template.HTMLEscapeString(err.Error()) + `</p>`), l.mapURL(v.Query)
 	}
-	return template.HTML(svg), MapURL(graph.Query{View: graph.Ego, Focus: id, Depth: 2})
+	return template.HTML(svg), l.mapURL(graph.Query{View: graph.Ego, Focus: id, Depth: 2})
 }
 
 // crumbs walks contains edges up from id: project › section › article.
-func crumbs(g *graph.Graph, id string) []nodeLink {
+func (l *loc) crumbs(id string) []nodeLink {
+	g := l.st.graph
 	var out []nodeLink
 	seen := map[string]bool{id: true}
 	cur := id
@@ -277,18 +358,18 @@ func crumbs(g *graph.Graph, id string) []nodeLink {
 		}
 		seen[parent] = true
 		n, _ := g.Node(parent)
-		out = append([]nodeLink{link(n)}, out...)
+		out = append([]nodeLink{l.link(n)}, out...)
 		cur = parent
 	}
 	return out
 }
 
 // relatedNodes lists the nodes of kind k that id points at.
-func relatedNodes(g *graph.Graph, id string, k graph.Kind) []nodeLink {
+func (l *loc) relatedNodes(id string, k graph.Kind) []nodeLink {
 	var out []nodeLink
-	for _, e := range g.Out(id) {
-		if n, _ := g.Node(e.To); n != nil && n.Kind == k {
-			out = append(out, link(n))
+	for _, e := range l.st.graph.Out(id) {
+		if n, _ := l.st.graph.Node(e.To); n != nil && n.Kind == k {
+			out = append(out, l.link(n))
 		}
 	}
 	return out
@@ -296,14 +377,15 @@ func relatedNodes(g *graph.Graph, id string, k graph.Kind) []nodeLink {
 
 // sameConcept lists, per concept of the article, articles of other projects
 // that touch it.
-func sameConcept(g *graph.Graph, n *graph.Node, concepts []nodeLink) []sameIdea {
+func (l *loc) sameConcept(n *graph.Node, concepts []nodeLink) []sameIdea {
+	g := l.st.graph
 	var out []sameIdea
 	for _, c := range concepts {
 		si := sameIdea{Concept: c}
 		for _, e := range g.In(c.ID) {
 			other, _ := g.Node(e.From)
 			if other.Kind == graph.Article && other.Project != n.Project && e.Has(extract.Mentions) {
-				si.Articles = append(si.Articles, link(other))
+				si.Articles = append(si.Articles, l.link(other))
 			}
 		}
 		if len(si.Articles) > 8 {
@@ -318,21 +400,30 @@ func sameConcept(g *graph.Graph, n *graph.Node, concepts []nodeLink) []sameIdea 
 
 type conceptData struct {
 	pageData
-	Node      *graph.Node
-	Doc       *extract.Document
-	Body      template.HTML
-	Broader   []nodeLink
-	Narrower  []nodeLink
-	Map       template.HTML
-	MapURL    string
-	Rows      []conceptRow
-	Documents int
+	Node       *graph.Node
+	Doc        *extract.Document
+	Heading    string
+	OtherTitle string
+	Summary    string
+	Notice     string
+	Original   string
+	Body       template.HTML
+	Broader    []nodeLink
+	Narrower   []nodeLink
+	Map        template.HTML
+	MapURL     string
+	Rows       []conceptRow
+	Passing    []conceptRow
+	Documents  int
 }
 
+// conceptRow is a project's articles about a concept; Strength words a
+// row of passing mentions or comparisons.
 type conceptRow struct {
 	Project  nodeLink
 	Articles []nodeLink
 	Evidence extract.Evidence
+	Strength string
 }
 
 func (s *Server) conceptPage(c *gin.Context) {
@@ -342,61 +433,84 @@ func (s *Server) conceptPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.servePage(c, st, "concept.html", func() (any, error) { return s.conceptData(c.Request.Context(), st, n), nil })
+	l := s.loc(c, st)
+	s.servePage(c, st, "concept.html", func() (any, error) { return s.conceptData(c, l, n), nil })
 }
 
-func (s *Server) conceptData(ctx context.Context, st *site, n *graph.Node) conceptData {
-	id := n.ID
-	d := conceptData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc}
-	if n.Doc != nil {
-		d.Body = s.articleHTML(ctx, n.Doc)
+func (s *Server) conceptData(c *gin.Context, l *loc, n *graph.Node) conceptData {
+	ctx := c.Request.Context()
+	st, id := l.st, n.ID
+	t := l.docText(n)
+	d := conceptData{pageData: s.page(c, l, t.Heading), Node: n, Doc: n.Doc, Heading: t.Heading, OtherTitle: t.OtherTitle,
+		Summary: t.Summary, Notice: t.Notice, Original: t.Original}
+	if t.doc != nil {
+		d.Body = s.articleHTML(ctx, t.doc)
 	}
 	for _, e := range st.graph.Out(id) {
 		if e.Has(extract.Broader) {
 			b, _ := st.graph.Node(e.To)
-			d.Broader = append(d.Broader, link(b))
+			d.Broader = append(d.Broader, l.link(b))
 		}
 	}
+	// Projects built on the concept get a row; those whose notes only
+	// mention it in passing or compare with it are listed apart.
 	byProject := map[string]*conceptRow{}
+	passing := map[string]*conceptRow{}
 	for _, e := range st.graph.In(id) {
 		from, _ := st.graph.Node(e.From)
 		if e.Has(extract.Broader) && from.Kind == graph.Concept {
-			d.Narrower = append(d.Narrower, link(from))
+			d.Narrower = append(d.Narrower, l.link(from))
 			continue
 		}
-		if from.Kind != graph.Article || !e.Has(extract.Mentions) {
+		if from.Kind != graph.Article || !(e.Has(extract.Mentions) || e.Has(extract.Compares)) {
 			continue
+		}
+		rows := byProject
+		if !e.Established() {
+			rows = passing
 		}
 		key := from.Project
-		row := byProject[key]
+		row := rows[key]
 		if row == nil {
 			// Articles outside any project (a note at the root) share a
 			// row without a link.
-			row = &conceptRow{Project: nodeLink{Label: "(no project)"}}
+			row = &conceptRow{Project: nodeLink{Label: "(" + l.T("kind.project") + " —)"}}
 			if p, err := st.graph.Node("p/" + key); key != "" && err == nil {
-				row.Project = link(p)
+				row.Project = l.link(p)
 			}
-			byProject[key] = row
+			rows[key] = row
 		}
-		row.Articles = append(row.Articles, link(from))
+		row.Articles = append(row.Articles, l.link(from))
 		if row.Evidence.Text == "" {
 			row.Evidence = bestEvidence(e)
+			row.Strength = l.T("concept.strength.passing")
+			if e.Has(extract.Compares) && !e.Has(extract.Mentions) {
+				row.Strength = l.T("concept.strength.compares")
+			}
 		}
 	}
-	for _, r := range byProject {
-		d.Rows = append(d.Rows, *r)
-	}
-	sort.Slice(d.Rows, func(i, j int) bool {
-		a, b := d.Rows[i].Project, d.Rows[j].Project
-		if (a.URL == "") != (b.URL == "") {
-			return b.URL == ""
+	order := func(m map[string]*conceptRow, skipBuilt bool) []conceptRow {
+		var out []conceptRow
+		for key, r := range m {
+			if skipBuilt && byProject[key] != nil {
+				continue // the project is built on it elsewhere
+			}
+			out = append(out, *r)
 		}
-		return a.Label < b.Label
-	})
+		sort.Slice(out, func(i, j int) bool {
+			a, b := out[i].Project, out[j].Project
+			if (a.URL == "") != (b.URL == "") {
+				return b.URL == ""
+			}
+			return a.Label < b.Label
+		})
+		return out
+	}
+	d.Rows, d.Passing = order(byProject, false), order(passing, true)
 	v, err := st.graph.View(graph.Query{View: graph.ConceptView, Focus: id})
 	if err == nil {
-		d.MapURL = MapURL(v.Query)
-		if svg, err := s.renderView(ctx, v, "concept"); err == nil {
+		d.MapURL = l.mapURL(v.Query)
+		if svg, err := s.renderView(ctx, l, v, "concept"); err == nil {
 			d.Map = template.HTML(svg)
 		}
 	}
@@ -421,15 +535,22 @@ func bestEvidence(e *graph.Edge) extract.Evidence {
 
 type projectData struct {
 	pageData
-	Node    *graph.Node
-	Doc     *extract.Document
-	Body    template.HTML
-	Uses    []nodeLink
-	UsedBy  []nodeLink
-	TOC     []*tocRow
-	Map     template.HTML
-	MapURL  string
-	RepoURL string
+	Node         *graph.Node
+	Doc          *extract.Document
+	Heading      string
+	OtherTitle   string
+	Summary      string
+	Notice       string
+	Original     string
+	Body         template.HTML
+	Uses         []nodeLink
+	UsedBy       []nodeLink
+	ComparedWith []nodeLink
+	MentionedBy  []nodeLink
+	TOC          []*tocRow
+	Map          template.HTML
+	MapURL       string
+	RepoURL      string
 }
 
 type tocRow struct {
@@ -444,33 +565,48 @@ func (s *Server) projectPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.servePage(c, st, "project.html", func() (any, error) { return s.projectData(c.Request.Context(), st, n), nil })
+	l := s.loc(c, st)
+	s.servePage(c, st, "project.html", func() (any, error) { return s.projectData(c, l, n), nil })
 }
 
-func (s *Server) projectData(ctx context.Context, st *site, n *graph.Node) projectData {
-	id := n.ID
-	d := projectData{pageData: s.page(st, n.Label), Node: n, Doc: n.Doc}
-	if n.Doc != nil {
-		d.Body = s.articleHTML(ctx, n.Doc)
+func (s *Server) projectData(c *gin.Context, l *loc, n *graph.Node) projectData {
+	ctx := c.Request.Context()
+	st, id := l.st, n.ID
+	t := l.docText(n)
+	d := projectData{pageData: s.page(c, l, t.Heading), Node: n, Doc: n.Doc, Heading: t.Heading, OtherTitle: t.OtherTitle,
+		Summary: t.Summary, Notice: t.Notice, Original: t.Original}
+	if t.doc != nil {
+		d.Body = s.articleHTML(ctx, t.doc)
 		if r := n.Doc.Upstream.Repo; repoRE.MatchString(r) {
 			d.RepoURL = "https://github.com/" + r
 		}
 	}
+	// Uses and Used by are relations the notes establish; a comparison
+	// ("unlike Traefik") or an aside is listed as what it is.
 	for _, e := range st.graph.Out(id) {
-		if to, _ := st.graph.Node(e.To); to.Kind == graph.Project {
-			d.Uses = append(d.Uses, link(to))
+		if to, _ := st.graph.Node(e.To); to.Kind == graph.Project && e.Established() {
+			d.Uses = append(d.Uses, l.link(to))
 		}
 	}
 	for _, e := range st.graph.In(id) {
-		if from, _ := st.graph.Node(e.From); from.Kind == graph.Project && (e.Has(extract.Uses) || e.Has(extract.Mentions)) {
-			d.UsedBy = append(d.UsedBy, link(from))
+		from, _ := st.graph.Node(e.From)
+		if from.Kind != graph.Project {
+			continue
+		}
+		switch {
+		case e.Established() && (e.Has(extract.Uses) || e.Has(extract.Mentions)):
+			d.UsedBy = append(d.UsedBy, l.link(from))
+		case e.Has(extract.Compares):
+			d.ComparedWith = append(d.ComparedWith, l.link(from))
+		case e.Has(extract.Mentions):
+			d.MentionedBy = append(d.MentionedBy, l.link(from))
 		}
 	}
-	d.TOC = containsTree(st.graph, id, 0)
+	d.TOC = l.containsTree(id)
 	v, err := st.graph.View(graph.Query{View: graph.ProjectView, Focus: id})
 	if err == nil {
-		d.MapURL = MapURL(v.Query)
-		if svg, err := s.renderView(ctx, v, "project"); err == nil {
+		d.MapURL = l.mapURL(v.Query)
+		if svg, err := s.renderView(ctx, l, v, "project"); err == nil {
 			d.Map = template.HTML(svg)
 		}
 	}
@@ -478,8 +614,8 @@ func (s *Server) projectData(ctx context.Context, st *site, n *graph.Node) proje
 }
 
 // containsTree is the table of contents below id, in reading order.
-func containsTree(g *graph.Graph, id string, depth int) []*tocRow {
-	return tocRanks{g: g, rank: map[string]int{}}.tree(id, depth)
+func (l *loc) containsTree(id string) []*tocRow {
+	return tocRanks{g: l.st.graph, l: l, rank: map[string]int{}}.tree(id, 0)
 }
 
 // tocRanks places nodes along the next chain of the table of contents,
@@ -488,6 +624,7 @@ func containsTree(g *graph.Graph, id string, depth int) []*tocRow {
 // projects of 100 articles a million steps.
 type tocRanks struct {
 	g    *graph.Graph
+	l    *loc
 	rank map[string]int
 }
 
@@ -511,7 +648,7 @@ func (t tocRanks) tree(id string, depth int) []*tocRow {
 	})
 	var out []*tocRow
 	for _, n := range kids {
-		out = append(out, &tocRow{Link: link(n), Children: t.tree(n.ID, depth+1)})
+		out = append(out, &tocRow{Link: t.l.link(n), Children: t.tree(n.ID, depth+1)})
 	}
 	return out
 }
@@ -563,23 +700,24 @@ func (s *Server) modulePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.servePage(c, st, "module.html", func() (any, error) { return s.moduleData(st, n), nil })
+	l := s.loc(c, st)
+	s.servePage(c, st, "module.html", func() (any, error) { return s.moduleData(c, l, n), nil })
 }
 
-func (s *Server) moduleData(st *site, n *graph.Node) moduleData {
-	id := n.ID
-	d := moduleData{pageData: s.page(st, n.Label), Node: n}
+func (s *Server) moduleData(c *gin.Context, l *loc, n *graph.Node) moduleData {
+	st, id := l.st, n.ID
+	d := moduleData{pageData: s.page(c, l, n.Label), Node: n}
 	if n.Project != "" {
 		if p, err := st.graph.Node("p/" + n.Project); err == nil {
-			l := link(p)
-			d.Project = &l
+			lk := l.link(p)
+			d.Project = &lk
 		}
 	}
 	for _, e := range st.graph.In(id) {
 		from, _ := st.graph.Node(e.From)
 		for _, r := range e.Relations {
 			for _, ev := range r.Evidence {
-				d.Cited = append(d.Cited, evidenceRow{From: link(from), Kind: string(r.Kind), Evidence: ev})
+				d.Cited = append(d.Cited, evidenceRow{From: l.link(from), Kind: string(r.Kind), Evidence: ev})
 			}
 		}
 	}
@@ -599,16 +737,16 @@ type twinEdge struct {
 	Evidence []extract.Evidence
 }
 
-func makeTwin(st *site, v *graph.View) twin {
+func (l *loc) makeTwin(v *graph.View) twin {
 	var t twin
 	label := map[string]nodeLink{}
 	for _, n := range v.Nodes {
-		l := nodeLink{ID: n.ID, Label: n.Label, LabelZh: n.LabelZh, Kind: string(n.Kind), URL: NodeURL(n.ID)}
+		lk := nodeLink{ID: n.ID, Label: l.nodeText(n), Kind: l.kind(n.Kind), URL: l.node(n.ID)}
 		if n.Kind == graph.Stub {
-			l.URL = MapURL(n.Target)
+			lk.URL = l.mapURL(n.Target)
 		}
-		label[n.ID] = l
-		t.Nodes = append(t.Nodes, l)
+		label[n.ID] = lk
+		t.Nodes = append(t.Nodes, lk)
 	}
 	for _, e := range v.Edges {
 		te := twinEdge{From: label[e.From], To: label[e.To], Label: e.Label()}
@@ -624,17 +762,22 @@ func makeTwin(st *site, v *graph.View) twin {
 }
 
 type hopRow struct {
-	From, To nodeLink
-	Forward  bool
-	Rels     []graph.Relation
+	From, To    nodeLink
+	Forward     bool
+	Established bool
+	Rels        []graph.Relation
 }
 
-func hopRows(st *site, hops []graph.Hop) []hopRow {
+func (l *loc) hopRows(hops []graph.Hop) []hopRow {
 	var out []hopRow
 	for _, h := range hops {
-		from, _ := st.graph.Node(h.From)
-		to, _ := st.graph.Node(h.To)
-		out = append(out, hopRow{From: link(from), To: link(to), Forward: h.Forward, Rels: h.Relations})
+		from, _ := l.st.graph.Node(h.From)
+		to, _ := l.st.graph.Node(h.To)
+		r := hopRow{From: l.link(from), To: l.link(to), Forward: h.Forward, Rels: h.Relations}
+		for _, rel := range h.Relations {
+			r.Established = r.Established || rel.Established()
+		}
+		out = append(out, r)
 	}
 	return out
 }

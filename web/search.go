@@ -35,10 +35,13 @@ func (s *Server) search(c *gin.Context) {
 		hits = []hit{}
 	}
 	if wantsJSON(c) {
-		c.JSON(http.StatusOK, gin.H{"query": q, "hits": hits})
+		c.JSON(http.StatusOK, gin.H{"query": q, "hits": s.loc(c, st).localHits(hits)})
 		return
 	}
-	s.html(c, http.StatusOK, "search.html", searchData{pageData: s.page(st, "Search"), Query: q, Hits: hits})
+	l := s.loc(c, st)
+	d := searchData{pageData: s.page(c, l, l.T("search.title")), Query: q, Hits: l.localHits(hits)}
+	d.SearchQuery = q
+	s.html(c, http.StatusOK, "search.html", d)
 }
 
 // indexEntry is a node as the static site's search box matches it.

@@ -11,12 +11,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/codeatlas/codeatlas/extract"
 	"github.com/codeatlas/codeatlas/graph"
@@ -69,6 +71,7 @@ type Server struct {
 	site   atomic.Pointer[site]
 	events *broker
 	hl     *highlighter
+	bundle *i18n.Bundle
 	// secHeaders are set on every response.
 	secHeaders http.Header
 	// instance tells this process from an earlier one in ETags.
@@ -100,7 +103,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, static: st, events: newBroker(), hl: hl, secHeaders: newSecurityHeaders(),
+	bundle, err := newBundle()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, static: st, events: newBroker(), hl: hl, bundle: bundle, secHeaders: newSecurityHeaders(),
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if s.tmpl, err = s.parseTemplates(); err != nil {
 		return nil, err
@@ -151,18 +158,32 @@ func (s *Server) Handler() http.Handler {
 		r.GET(path, h)
 		r.HEAD(path, h)
 	}
-	get("/", s.mapPage)
-	get("/map", s.mapPage)
-	for _, f := range graph.Formats {
-		get("/map."+string(f), s.mapExport(f))
+	// The pages, in the notes' main language at / and in each other
+	// language under /<lang>/.
+	for _, lang := range append([]string{""}, uiLangs...) {
+		g := r.Group("/")
+		if lang != "" {
+			g = r.Group("/"+lang, s.inLang(lang))
+		}
+		page := func(path string, h gin.HandlerFunc) {
+			g.GET(path, h)
+			g.HEAD(path, h)
+		}
+		page("/", s.homePage)
+		page("/map", s.mapPage)
+		for _, f := range graph.Formats {
+			page("/map."+string(f), s.mapExport(f))
+		}
+		page("/concepts", s.conceptsPage)
+		page("/a/*id", s.articlePage)
+		page("/c/:id", s.conceptPage)
+		page("/p/:id", s.projectPage)
+		page("/m/*path", s.modulePage)
+		page("/search", s.search)
 	}
 	get("/graph.json", s.graphJSON)
-	get("/a/*id", s.articlePage)
-	get("/c/:id", s.conceptPage)
-	get("/p/:id", s.projectPage)
-	get("/m/*path", s.modulePage)
 	get("/asset/*path", s.asset)
-	get("/search", s.search)
+	get("/favicon.ico", s.favicon)
 	get("/healthz", s.healthz)
 	if s.cfg.StaticSite {
 		get("/search-index.json", s.searchIndex)
@@ -217,4 +238,24 @@ func sendBytes(c *gin.Context, code int, ctype string, b []byte) {
 func (s *Server) healthz(c *gin.Context) {
 	st := s.site.Load()
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": st.version, "nodes": st.graph.Order(), "edges": st.graph.Size(), "problem": s.currentProblem()})
+}
+
+// inLang marks the pages under a language's prefix. A language the notes
+// are not written or translated in has no pages.
+func (s *Server) inLang(lang string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		st := s.site.Load()
+		if lang == st.langs[0] || !slices.Contains(st.langs, lang) {
+			s.fail(c, errNotFound)
+			c.Abort()
+			return
+		}
+		c.Set(langKey, lang)
+		c.Next()
+	}
+}
+
+// favicon answers browsers that ask for /favicon.ico with the site's icon.
+func (s *Server) favicon(c *gin.Context) {
+	c.Redirect(http.StatusMovedPermanently, s.static.current().url("favicon.svg"))
 }

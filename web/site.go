@@ -27,6 +27,9 @@ type site struct {
 	prefix  []prefixEntry // the suggestion index, sorted by term
 	cache   *respCache
 	exports *exportStore
+	// langs are the notes' languages, the main one first (served at /,
+	// the others under /<lang>/).
+	langs []string
 }
 
 type searchEntry struct {
@@ -38,14 +41,17 @@ type searchEntry struct {
 func newSite(c *extract.Corpus, g *graph.Graph) *site {
 	h := sha256.New()
 	for _, d := range c.Docs {
-		fmt.Fprintf(h, "%s\x00%s\x00%d\x00", d.ID, d.Title, len(d.HTML))
-		h.Write([]byte(d.HTML))
+		for _, t := range append([]*extract.Document{d}, d.Translations...) {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", t.ID, t.Lang, t.Title, len(t.HTML))
+			h.Write([]byte(t.HTML))
+		}
 	}
 	for _, f := range c.Facts {
 		fmt.Fprintf(h, "%s %s %s %s:%d\n", f.Subject, f.Relation, f.Object, f.Evidence.Path, f.Evidence.Line)
 	}
 	st := &site{corpus: c, graph: g, version: hex.EncodeToString(h.Sum(nil))[:16], built: time.Now(), cache: newRespCache(64 << 20), fast: newFastCache()}
 	st.exports = newExportStore(st.cache.entryLimit())
+	st.langs = c.Languages()
 	for _, n := range g.Nodes() {
 		e := searchEntry{node: n, terms: []string{strings.ToLower(n.Label), strings.ToLower(n.ID)}}
 		if n.LabelZh != "" {
@@ -91,14 +97,37 @@ func queryString(q graph.Query) string {
 
 // hit is one search result.
 type hit struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"`
-	Label   string `json:"label"`
-	LabelZh string `json:"label_zh,omitempty"`
-	Summary string `json:"summary,omitempty"`
-	URL     string `json:"url"`
-	Snippet string `json:"snippet,omitempty"`
-	score   int
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	KindLabel string `json:"kind_label,omitempty"`
+	Label     string `json:"label"`
+	LabelZh   string `json:"label_zh,omitempty"`
+	Project   string `json:"project,omitempty"` // the project of an article, by its title
+	Summary   string `json:"summary,omitempty"`
+	URL       string `json:"url"`
+	Snippet   string `json:"snippet,omitempty"`
+	score     int
+}
+
+// localHits words hits in the request's language: titles, kinds, the
+// project of an article, and links to the pages of that language.
+func (l *loc) localHits(hits []hit) []hit {
+	out := make([]hit, 0, len(hits))
+	for _, h := range hits {
+		n, err := l.st.graph.Node(h.ID)
+		if err != nil {
+			continue
+		}
+		h.Label, h.LabelZh, h.Summary = l.label(n), l.other(n), l.summary(n)
+		h.KindLabel, h.URL = l.kind(n.Kind), l.node(n.ID)
+		if n.Kind == graph.Article && n.Project != "" {
+			if p, err := l.st.graph.Node("p/" + n.Project); err == nil {
+				h.Project = l.label(p)
+			}
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // search ranks nodes by title, Chinese title and alias matches, then full

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,8 +47,16 @@ func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (
 	if s.cfg.StaticSite {
 		seeds = append(seeds, "/search-index.json")
 	}
-	for _, n := range s.site.Load().graph.Nodes() {
-		seeds = append(seeds, NodeURL(n.ID))
+	st := s.site.Load()
+	for i, lang := range st.langs {
+		prefix := ""
+		if i > 0 {
+			prefix = "/" + lang
+			seeds = append(seeds, prefix+"/")
+		}
+		for _, n := range st.graph.Nodes() {
+			seeds = append(seeds, prefix+NodeURL(n.ID))
+		}
 	}
 	work := make(chan string)
 	var wg sync.WaitGroup
@@ -207,11 +216,23 @@ func (g *siteGen) place(raw string) (file, public string, ok bool) {
 		frag = "#" + u.EscapedFragment()
 	}
 	seg := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	if len(seg) > 1 && slices.Contains(uiLangs, seg[0]) {
+		// A page in another language: the same place under its folder.
+		lang := seg[0]
+		u.Path = "/" + strings.Join(seg[1:], "/")
+		file, public, ok := g.place(u.String())
+		if !ok {
+			return "", "", false
+		}
+		return lang + "/" + file, g.base + lang + "/" + strings.TrimPrefix(public, g.base), true
+	}
 	switch {
 	case p == "/":
 		return "index.html", g.base + frag, true
 	case p == notFoundURL:
 		return "404.html", g.base + "404.html", true
+	case p == "/concepts":
+		return "concepts/index.html", g.base + "concepts/" + frag, true
 	case p == "/map":
 		key := mapKey(u.Query())
 		return "map/" + key + "/index.html", g.base + "map/" + key + "/" + frag, true

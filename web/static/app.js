@@ -147,7 +147,7 @@
   function Labels(svg, opts) {
     opts = opts || {};
     var min = opts.min || 12, max = opts.max || Infinity, pad = 2;
-    var items = [], forced = {}, queued = false;
+    var items = [], forced = {}, queued = false, pointing = false;
     var off = graphOffset(svg);
     var degree = {};
     $all("g.edge > title", svg).forEach(function (t) {
@@ -231,9 +231,13 @@
           prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
       });
       var shown = placeLabels(cands);
-      // Nodes whose labels show are drawn last, over the others' shapes.
-      items.forEach(function (it, i) {
-        if (it.kind === "node" && shown[i] && it.g.parentNode && it.g.nextElementSibling) it.g.parentNode.appendChild(it.g);
+      // Nodes whose labels show are drawn last, over the others' shapes;
+      // not while the reader points at or focuses one (moving an element
+      // would drop its focus and hover).
+      if (!pointing) items.forEach(function (it, i) {
+        if (it.kind === "node" && shown[i] && it.g.parentNode && it.g.nextElementSibling && !it.g.contains(document.activeElement)) {
+          it.g.parentNode.appendChild(it.g);
+        }
       });
       items.forEach(function (it, i) {
         var show = shown[i], k = it.k;
@@ -259,7 +263,9 @@
       force: function (ids) {
         forced = {};
         (ids || []).forEach(function (id, i) { forced[id] = i; });
+        pointing = true;
         layout();
+        pointing = false;
       },
       items: items
     };
@@ -533,7 +539,42 @@
     svg.addEventListener("click", function (e) { if (!e.target.closest("a")) open(); });
   }
 
+  // ViewPanel shows the fields the chosen view needs (a focus, or the two
+  // ends of a path) and suggests nodes as one types in them; picking one
+  // fills in its id.
+  function ViewPanel(form) {
+    var view = $("select[name=view]", form);
+    function sync() { form.setAttribute("data-view", view.value); }
+    view.addEventListener("change", sync);
+    sync();
+    $all("input[data-suggest]", form).forEach(function (input, i) {
+      if (!input.id) input.id = "field-" + i;
+      var list = document.createElement("ul");
+      list.className = "suggest";
+      list.setAttribute("role", "listbox");
+      list.hidden = true;
+      input.setAttribute("autocomplete", "off");
+      input.setAttribute("aria-controls", list.id = input.id + "-list");
+      input.parentNode.appendChild(list);
+      Suggest(input, list, function (h) { input.value = h.id; list.hidden = true; });
+    });
+  }
+
+  // offerLanguage shows the link to the page in the reader's language
+  // when the browser prefers it; it never switches by itself.
+  function offerLanguage() {
+    var page = document.body.getAttribute("data-lang") || "en";
+    var wanted = (navigator.languages || [navigator.language || ""]).map(function (l) { return String(l).toLowerCase().split("-")[0]; });
+    $all(".lang-offer[data-lang]").forEach(function (p) {
+      var lang = p.getAttribute("data-lang");
+      var i = wanted.indexOf(lang), j = wanted.indexOf(page);
+      if (i >= 0 && (j < 0 || i < j)) p.hidden = false;
+    });
+  }
+
   function init() {
+    offerLanguage();
+    $all("form.controls").forEach(ViewPanel);
     fitLabels();
     var mapEl = $("#map");
     var pz = null, hl = null, full = null;
