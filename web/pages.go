@@ -309,9 +309,7 @@ func newDriftBanner(doc *extract.Document) *driftBanner {
 func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.HTML {
 	html := d.HTML
 	for _, dg := range d.Diagrams {
-		rctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
-		svg, err := s.cfg.Renderer.Render(rctx, []byte(dg.Source), "dot", "svg")
-		cancel()
+		svg, err := s.drawDiagram(ctx, dg.Source)
 		html = strings.Replace(html, dg.Placeholder, dg.Figure(svg, err), 1)
 	}
 	// The HTML comes from goldmark with raw HTML escaped, the SVG from the
