@@ -224,3 +224,38 @@ func TestBrowserPlaceLabels(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserLanguages: the language switch keeps the reader on the same
+// article and the same map, and the other language's page speaks it: its
+// lang, its title, its map labels; and the switch there leads back.
+func TestBrowserLanguages(t *testing.T) {
+	bin := chromiumOrSkip(t)
+	gin.SetMode(gin.TestMode)
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
+	defer pool.Close()
+	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	b := newBrowser(t, bin)
+	han := `/\p{Script=Han}/u`
+	for _, tc := range []struct{ page, wait, zh, check string }{
+		{"/a/etcd/raft", "#title", "/zh/a/etcd/raft", han + `.test(document.querySelector("#title").textContent)`},
+		{"/map?view=ego&focus=c/raft&depth=1", "#map svg g.node", "/zh/map",
+			han + `.test(document.querySelector('[id="map-c/raft"] text').textContent)`},
+	} {
+		b.open("open "+tc.page, ts.URL+tc.page, tc.wait)
+		b.follow("switch to Chinese on "+tc.page, chromedp.Click(chromedp.CSS("header.top a.lang")), tc.zh, tc.wait)
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.lang === "zh" && `+tc.check))
+		if err != nil || !ok {
+			t.Errorf("%s: the Chinese page does not speak Chinese (%v)", b.where(), err)
+		}
+		back := strings.SplitN(tc.page, "?", 2)[0]
+		b.follow("back to English", chromedp.Click(chromedp.CSS("header.top a.lang")), back, tc.wait)
+		if l := b.where(); !strings.HasSuffix(l, tc.page) {
+			t.Errorf("back from Chinese led to %s, want %s", l, tc.page)
+		}
+	}
+}

@@ -206,6 +206,13 @@
     // layout places the labels for the current zoom.
     function layout() {
       queued = false;
+      var t0 = window.performance ? performance.now() : 0;
+      try { place(); } finally {
+        // How long a pass took, for measuring (bench/labels.js reads it).
+        if (t0) svg.setAttribute("data-label-ms", (performance.now() - t0).toFixed(2));
+      }
+    }
+    function place() {
       var v = scale();
       if (!(v.s > 0)) return;
       var vb = svg.viewBox.baseVal, svgW = vb.width, svgH = vb.height;
