@@ -538,3 +538,16 @@ func TestDiagramFigure(t *testing.T) {
 		})
 	}
 }
+
+func TestDetectLang(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"etcd drives the raft library.", "en"},
+		{"etcd 驱动 raft 库，处理 Ready 批次。", "zh"},
+		{"Spring 的 IoC 容器：\n\n```java\npublic class DefaultListableBeanFactory extends AbstractAutowireCapableBeanFactory {\n  private final Map<String, BeanDefinition> beanDefinitionMap;\n}\n```\n\n上面的 `DefaultListableBeanFactory` 保存了所有 bean 的定义。", "zh"},
+		{"The `注册中心` term in Chinese notes.", "en"},
+	} {
+		if got := detectLang([]byte(tc.text)); got != tc.want {
+			t.Errorf("detectLang(%.30q) = %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}

@@ -68,15 +68,36 @@ func body(src []byte) []byte {
 }
 
 // detectLang guesses the language of a note from its prose: Chinese when
-// Han characters carry more of it than Latin words do.
+// Han characters carry more of it than Latin words do. Code (fenced
+// blocks and spans) is not prose: a Chinese note about Java is mostly
+// Latin letters.
 func detectLang(text []byte) string {
 	han, latin := 0, 0
-	for _, r := range string(text) {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			han++
-		case r < 0x80 && unicode.IsLetter(r):
-			latin++
+	fence := false
+	for _, line := range strings.Split(string(text), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+			continue
+		}
+		if fence || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+			continue
+		}
+		inCode := false
+		for _, r := range line {
+			if r == '`' {
+				inCode = !inCode
+				continue
+			}
+			if inCode {
+				continue
+			}
+			switch {
+			case unicode.Is(unicode.Han, r):
+				han++
+			case r < 0x80 && unicode.IsLetter(r):
+				latin++
+			}
 		}
 	}
 	// A Chinese character carries about as much as an English word of

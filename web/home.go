@@ -66,9 +66,16 @@ func (s *Server) homePage(c *gin.Context) {
 			}
 		}
 		sort.SliceStable(d.Projects, func(i, j int) bool { return d.Projects[i].Articles > d.Projects[j].Articles })
-		if len(d.Projects) > 0 {
+		pinned := false // do the notes link their claims to source lines?
+		for _, doc := range st.corpus.Docs {
+			pinned = pinned || (!doc.Bundled && doc.Upstream.Commit != "")
+		}
+		switch {
+		case len(d.Projects) > 0 && pinned:
 			d.Intro = l.T("home.intro", "Projects", len(d.Projects), "Articles", total)
-		} else {
+		case len(d.Projects) > 0:
+			d.Intro = l.T("home.introNotes", "Projects", len(d.Projects), "Articles", total)
+		default:
 			d.Intro = l.T("home.introBook", "Articles", total)
 		}
 		d.Questions = l.questions(v)

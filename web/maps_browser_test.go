@@ -91,9 +91,6 @@ func (m mapMeasure) problems(mapPage bool) []string {
 // zoomed out and zoomed in, with the pointer resting on the map.
 func TestBrowserReadableMaps(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	if os.Getenv("CODEATLAS_MAPS_WIP") == "" {
-		t.Skip("TEMPORARY while the map pages are reworked; must be removed before the session ends")
-	}
 	gin.SetMode(gin.TestMode)
 	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
 	defer pool.Close()
@@ -114,6 +111,9 @@ func TestBrowserReadableMaps(t *testing.T) {
 		"/map?view=ego&focus=c/service-discovery&depth=2",
 		"/map?view=path&from=p/go-micro&to=c/service-discovery",
 		"/map?view=project&focus=p/traefik",
+		"/zh/",
+		"/zh/a/grpc/balancer",
+		"/zh/map?view=concept&focus=c/service-discovery",
 	}
 	sizes := []struct {
 		name string
@@ -127,7 +127,7 @@ func TestBrowserReadableMaps(t *testing.T) {
 		}
 		b.step(size.name+" size", "the viewport", chromedp.EmulateViewport(size.w, size.h, opts...))
 		for _, page := range pages {
-			mapPage := page == "/" || strings.HasPrefix(page, "/map")
+			mapPage := page == "/" || page == "/zh/" || strings.Contains(page, "/map")
 			where := fmt.Sprintf("%s at %s", page, size.name)
 			b.step(where+": open", "svg g.node", chromedp.Navigate(ts.URL+page), chromedp.WaitReady(chromedp.CSS("svg g.node")))
 			measure := func(state string, all bool) {
@@ -222,5 +222,40 @@ func TestBrowserPlaceLabels(t *testing.T) {
 				t.Errorf("shown %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestBrowserLanguages: the language switch keeps the reader on the same
+// article and the same map, and the other language's page speaks it: its
+// lang, its title, its map labels; and the switch there leads back.
+func TestBrowserLanguages(t *testing.T) {
+	bin := chromiumOrSkip(t)
+	gin.SetMode(gin.TestMode)
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
+	defer pool.Close()
+	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	b := newBrowser(t, bin)
+	han := `/\p{Script=Han}/u`
+	for _, tc := range []struct{ page, wait, zh, check string }{
+		{"/a/etcd/raft", "#title", "/zh/a/etcd/raft", han + `.test(document.querySelector("#title").textContent)`},
+		{"/map?view=ego&focus=c/raft&depth=1", "#map svg g.node", "/zh/map",
+			han + `.test(document.querySelector('[id="map-c/raft"] text').textContent)`},
+	} {
+		b.open("open "+tc.page, ts.URL+tc.page, tc.wait)
+		b.follow("switch to Chinese on "+tc.page, chromedp.Click(chromedp.CSS("header.top a.lang")), tc.zh, tc.wait)
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.lang === "zh" && `+tc.check))
+		if err != nil || !ok {
+			t.Errorf("%s: the Chinese page does not speak Chinese (%v)", b.where(), err)
+		}
+		back := strings.SplitN(tc.page, "?", 2)[0]
+		b.follow("back to English", chromedp.Click(chromedp.CSS("header.top a.lang")), back, tc.wait)
+		if l := b.where(); !strings.HasSuffix(l, tc.page) {
+			t.Errorf("back from Chinese led to %s, want %s", l, tc.page)
+		}
 	}
 }

@@ -309,9 +309,7 @@ func newDriftBanner(doc *extract.Document) *driftBanner {
 func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.HTML {
 	html := d.HTML
 	for _, dg := range d.Diagrams {
-		rctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
-		svg, err := s.cfg.Renderer.Render(rctx, []byte(dg.Source), "dot", "svg")
-		cancel()
+		svg, err := s.drawDiagram(ctx, dg.Source)
 		html = strings.Replace(html, dg.Placeholder, dg.Figure(svg, err), 1)
 	}
 	// The HTML comes from goldmark with raw HTML escaped, the SVG from the
@@ -691,6 +689,8 @@ type moduleData struct {
 	Node    *graph.Node
 	Project *nodeLink
 	Cited   []evidenceRow
+	Map     template.HTML
+	MapURL  string
 }
 
 func (s *Server) modulePage(c *gin.Context) {
@@ -707,6 +707,7 @@ func (s *Server) modulePage(c *gin.Context) {
 func (s *Server) moduleData(c *gin.Context, l *loc, n *graph.Node) moduleData {
 	st, id := l.st, n.ID
 	d := moduleData{pageData: s.page(c, l, n.Label), Node: n}
+	d.Map, d.MapURL = s.localMap(c.Request.Context(), l, id)
 	if n.Project != "" {
 		if p, err := st.graph.Node("p/" + n.Project); err == nil {
 			lk := l.link(p)

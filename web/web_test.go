@@ -861,3 +861,24 @@ func TestDiagramError(t *testing.T) {
 		t.Errorf("the failed diagram is not a figure.dot-error with its source and reason:\n%s", body)
 	}
 }
+
+func TestTurn(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"digraph g { rankdir=LR; a -> b }", "TB"},
+		{"digraph g { rankdir=\"lr\"; a -> b }", "TB"},
+		{"digraph g { a -> b }", "LR"},
+		{"digraph g { rankdir=TB; a -> b }", "LR"},
+		{"digraph g { rankdir=LR; subgraph s { rankdir=TB } a -> b }", "TB"},
+	} {
+		got, ok := turn(tc.src)
+		if !ok || !strings.HasSuffix(got, "graph [rankdir="+tc.want+"];\n}") {
+			t.Errorf("turn(%q) = %q, want it to end with rankdir=%s", tc.src, got, tc.want)
+		}
+	}
+	if _, ok := turn("no graph"); ok {
+		t.Error("turned text without a graph")
+	}
+	if w := svgWidth([]byte(`<svg width="1352pt" height="250pt" viewBox="0 0 1352 250">`)); w != 1352 {
+		t.Errorf("svgWidth = %v", w)
+	}
+}

@@ -26,7 +26,8 @@
     var r0 = svg.getBoundingClientRect();
     if (r0.width > 0 && r0.height > 0) {
       var boxAspect = r0.width / r0.height, mapAspect = full.w / full.h;
-      if (mapAspect > 2 * boxAspect) {
+      // A few nodes fit whole: their labels have room in any strip.
+      if (mapAspect > 2 * boxAspect && $all("g.node", svg).length > 12) {
         var w = full.h * boxAspect * 1.6;
         home = { x: full.x + (full.w - w) / 2, y: full.y, w: w, h: w / boxAspect };
         home.y = full.y + (full.h - home.h) / 2;
@@ -41,12 +42,15 @@
       var r = svg.getBoundingClientRect();
       var px = cx === undefined ? 0.5 : (cx - r.left) / r.width;
       var py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
-      var nw = Math.min(Math.max(state.w * factor, full.w / 40), Math.max(full.w, home.w));
+      // Never smaller than home: the whole map, or on a phone a wide
+      // map's full height (the whole of it there would leave a handful of
+      // labels; the rest is a drag away).
+      var nw = Math.min(Math.max(state.w * factor, full.w / 40), home.w);
       var nh = nw * state.h / state.w;
       state.x += (state.w - nw) * px;
       state.y += (state.h - nh) * py;
       state.w = nw; state.h = nh;
-      if (nw >= full.w && home === full) { state.x = full.x; state.y = full.y; }
+      if (nw >= home.w) { state.x = home.x; state.y = home.y; }
       apply();
     }
     function reset() { state = { x: home.x, y: home.y, w: home.w, h: home.h }; apply(); }
@@ -202,6 +206,13 @@
     // layout places the labels for the current zoom.
     function layout() {
       queued = false;
+      var t0 = window.performance ? performance.now() : 0;
+      try { place(); } finally {
+        // How long a pass took, for measuring (bench/labels.js reads it).
+        if (t0) svg.setAttribute("data-label-ms", (performance.now() - t0).toFixed(2));
+      }
+    }
+    function place() {
       var v = scale();
       if (!(v.s > 0)) return;
       var vb = svg.viewBox.baseVal, svgW = vb.width, svgH = vb.height;
@@ -214,7 +225,10 @@
         // A label near the edge of the map is moved inside it.
         var x1 = sx + dx - hw, x2 = sx + dx + hw, y1 = sy + dy - hh, y2 = sy + dy + hh;
         var W = v.ox * 2 + svgW * v.s, H = v.oy * 2 + svgH * v.s;
-        var mx = x1 < 0 ? -x1 : x2 > W ? W - x2 : 0, my = y1 < 0 ? -y1 : y2 > H ? H - y2 : 0;
+        // (Only when the node itself is in view: a node panned out of
+        // view keeps its label where it is, out of view too.)
+        var inView = sx >= 0 && sx <= W && sy >= 0 && sy <= H;
+        var mx = !inView ? 0 : x1 < 0 ? -x1 : x2 > W ? W - x2 : 0, my = !inView ? 0 : y1 < 0 ? -y1 : y2 > H ? H - y2 : 0;
         it.k = k; it.mx = mx / v.s; it.my = my / v.s;
         dx += mx; dy += my;
         var c = { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh };
