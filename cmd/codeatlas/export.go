@@ -85,6 +85,7 @@ func (f queryFlags) query() (graph.Query, error) {
 func newExport() *cobra.Command {
 	var dir, format, out string
 	var qf queryFlags
+	var cache *cacheFlags
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write a view of the graph as DOT, SVG, PNG, JSON, GraphML or Mermaid",
@@ -111,7 +112,7 @@ func newExport() *cobra.Command {
 				return err
 			}
 			var buf bytes.Buffer
-			if err := writeView(cmd, &buf, v, f); err != nil {
+			if err := writeView(cmd, &buf, v, f, cache); err != nil {
 				return err
 			}
 			if out == "" || out == "-" {
@@ -122,6 +123,7 @@ func newExport() *cobra.Command {
 		},
 	}
 	addContentFlag(cmd, &dir)
+	cache = addCacheFlags(cmd)
 	qf = addQueryFlags(cmd)
 	cmd.Flags().StringVar(&format, "format", string(graph.FormatDOT), strings.Join(names(graph.Formats), "|"))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: stdout)")
@@ -129,7 +131,7 @@ func newExport() *cobra.Command {
 	return cmd
 }
 
-func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format) error {
+func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format, cache *cacheFlags) error {
 	opt := graph.DOTOptions{NodeURL: web.NodeURL, StubURL: web.MapURL, Legend: true}
 	if !f.Drawn() {
 		return v.Write(w, f, opt)
@@ -143,7 +145,7 @@ func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format) e
 		return err
 	}
 	defer pool.Close()
-	b, err := pool.Render(cmd.Context(), dot.Bytes(), v.Query.Layout, string(f))
+	b, err := cache.wrap(pool).Render(cmd.Context(), dot.Bytes(), v.Query.Layout, string(f))
 	if err != nil {
 		return err
 	}

@@ -78,14 +78,14 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 
 // newWebServer loads the notes of dir (the bundled ones when "") into an
 // explorer rendering through worker processes; cfg sets the rest. Close
-// the returned pool when done.
-func newWebServer(dir string, cfg web.Config) (*web.Server, *render.Pool, error) {
+// the returned pool when done. cache puts renders on disk (nil: not).
+func newWebServer(dir string, cfg web.Config, cache *cacheFlags) (*web.Server, *render.Pool, error) {
 	pool, err := newPool()
 	if err != nil {
 		return nil, nil, err
 	}
 	cfg.Load = func() (*extract.Corpus, *graph.Graph, error) { return load(dir, nil) }
-	cfg.Renderer = pool
+	cfg.Renderer = cache.wrap(pool)
 	srv, err := web.New(cfg)
 	if err != nil {
 		pool.Close()

@@ -19,6 +19,7 @@ import (
 func newServe() *cobra.Command {
 	var dir, addr, static string
 	var watch, open, verbose bool
+	var cache *cacheFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the explorer: clickable maps, articles, search, exports",
@@ -40,7 +41,7 @@ func newServe() *cobra.Command {
 				}
 				cfg.Static = fsys
 			}
-			srv, pool, err := newWebServer(dir, cfg)
+			srv, pool, err := newWebServer(dir, cfg, cache)
 			if err != nil {
 				return err
 			}
@@ -69,6 +70,7 @@ func newServe() *cobra.Command {
 		},
 	}
 	addContentFlag(cmd, &dir)
+	cache = addCacheFlags(cmd)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&watch, "watch", false, "rebuild when the notes change (with --content)")
 	cmd.Flags().BoolVar(&open, "open", false, "open the explorer in a browser")

@@ -39,7 +39,7 @@ aliases from an index shipped with the site, and there is no PNG.`,
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder", out)
 			}
-			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true})
+			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, nil)
 			if err != nil {
 				return err
 			}
