@@ -219,9 +219,11 @@ func (s *Server) exportLinks(l *loc, q graph.Query) []exportLink {
 		if f == graph.FormatPNG && !s.cfg.Renderer.SupportsPNG() {
 			continue
 		}
-		// A static copy offers the picture; the data of every map is in
-		// its graph.json, and five files per map made a site of 350 MB.
-		if s.cfg.StaticSite && f != graph.FormatSVG {
+		// A static copy offers no downloads: the picture is in the page
+		// (inline, so its nodes click through) and the data of every map is
+		// in graph.json. A file per map beside the page doubled the bytes
+		// of every map in the site.
+		if s.cfg.StaticSite {
 			continue
 		}
 		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: l.exportURL(q, f), File: downloadName(q, f)})

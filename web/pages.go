@@ -45,7 +45,13 @@ func (s *Server) page(c *gin.Context, l *loc, title string) pageData {
 	if q := c.Request.URL.RawQuery; q != "" {
 		path += "?" + q
 	}
-	return pageData{Title: title, Version: l.st.version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live,
+	version := l.st.version
+	if s.cfg.StaticSite {
+		// The version is a hash of every note: in a static copy it would
+		// make an edit of one note rewrite every page of the site.
+		version = ""
+	}
+	return pageData{Title: title, Version: version, Problem: s.currentProblem(), Diags: e, Live: s.cfg.Live,
 		Static: s.cfg.StaticSite, Lang: l.lang, Alternates: l.alternates(path), l: l}
 }
 

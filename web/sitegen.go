@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,25 +26,55 @@ import (
 // SiteStats counts what WriteSite wrote.
 type SiteStats struct {
 	Pages, Maps, Exports, Files int
-	Failed                      []string // URLs that did not answer 200, with the status
+	// Unchanged counts the files that already held the same bytes (a
+	// second run into the same folder): they were not written again.
+	Unchanged int
+	// Removed counts files of an earlier run that no page links to now.
+	Removed int
+	Failed  []string // URLs that did not answer 200, with the status
 }
 
-// WriteSite writes the explorer as static files under dir, for any file
-// server or GitHub Pages: every page reachable from the overview and the
-// node pages, the maps and downloads they link to, the static files and
-// the notes' assets, and a 404.html. Links are rewritten to the files'
-// paths under base ("/" or "/project/"), so query URLs such as
-// /map?view=ego&focus=c/raft become /map/ego-c-raft-…/. The server should
-// be built with Config.StaticSite, so that pages drop what needs a server.
-// Pages are fetched from the server's own handler, workers at a time.
+// SiteOptions sets up WriteSite.
+type SiteOptions struct {
+	Dir  string // the folder to write: new, empty, or an earlier site
+	Base string // the path the site is served under: "/" or "/project/"
+	// Workers fetch pages at once. Default 1.
+	Workers int
+	// Progress, if set, is called after each file with how many are done
+	// and how many are known so far (the count grows as pages link to
+	// more). Calls come from one goroutine at a time.
+	Progress func(done, known int)
+}
+
+// SiteMarker is the file that marks a folder as written by WriteSite: a
+// later run may write into it again, rewriting only what changed.
+const SiteMarker = ".codeatlas-site"
+
+// WriteSite writes the explorer as static files under dir; see
+// WriteSiteWith.
 func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (SiteStats, error) {
+	return s.WriteSiteWith(ctx, SiteOptions{Dir: dir, Base: base, Workers: workers})
+}
+
+// WriteSiteWith writes the explorer as static files, for any file server
+// or GitHub Pages: every page reachable from the overview and the node
+// pages, the maps they link to, the static files and the notes' assets,
+// and a 404.html. Links are rewritten to the files' paths under base ("/"
+// or "/project/"), so query URLs such as /map?view=ego&focus=c/raft become
+// /map/ego-c-raft-…/. The server should be built with Config.StaticSite, so
+// that pages drop what needs a server. Pages are fetched from the server's
+// own handler, workers at a time. A file that already holds the same bytes
+// is left alone, and files of an earlier run (in a folder with SiteMarker)
+// that are not part of this one are removed.
+func (s *Server) WriteSiteWith(ctx context.Context, opt SiteOptions) (SiteStats, error) {
+	dir, base, workers := opt.Dir, opt.Base, opt.Workers
 	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
 		return SiteStats{}, fmt.Errorf("base %q must start and end with /", base)
 	}
 	if workers < 1 {
 		workers = 1
 	}
-	g := &siteGen{h: s.Handler(), dir: dir, base: base, seen: map[string]bool{}}
+	g := &siteGen{h: s.Handler(), dir: dir, base: base, seen: map[string]bool{}, written: map[string]bool{}, progress: opt.Progress}
 	seeds := []string{"/", "/graph.json", notFoundURL}
 	if s.cfg.StaticSite {
 		seeds = append(seeds, "/search-index.json")
@@ -74,6 +106,7 @@ func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (
 			return
 		}
 		g.seen[key] = true
+		g.known++
 		pending.Add(1)
 		go func() { work <- u }()
 	}
@@ -89,6 +122,7 @@ func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (
 					default:
 					}
 				}
+				g.done()
 				pending.Done()
 			}
 		}()
@@ -104,8 +138,66 @@ func (s *Server) WriteSite(ctx context.Context, dir, base string, workers int) (
 		return g.stats, err
 	default:
 	}
+	if err := ctx.Err(); err != nil {
+		return g.stats, err
+	}
+	if err := g.finish(); err != nil {
+		return g.stats, err
+	}
 	sort.Strings(g.stats.Failed)
-	return g.stats, ctx.Err()
+	return g.stats, nil
+}
+
+// done counts one fetched URL and reports progress.
+func (g *siteGen) done() {
+	g.mu.Lock()
+	g.fetched++
+	d, k := g.fetched, g.known
+	if g.progress != nil {
+		g.progress(d, k)
+	}
+	g.mu.Unlock()
+}
+
+// finish removes the files an earlier run wrote that this one did not,
+// and marks the folder as a site.
+func (g *siteGen) finish() error {
+	if _, err := os.Stat(filepath.Join(g.dir, SiteMarker)); err == nil {
+		err := filepath.WalkDir(g.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(g.dir, p)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			if rel == SiteMarker || g.written[rel] {
+				return nil
+			}
+			g.stats.Removed++
+			return os.Remove(p)
+		})
+		if err != nil {
+			return err
+		}
+		removeEmptyDirs(g.dir)
+	}
+	return os.WriteFile(filepath.Join(g.dir, SiteMarker), []byte("written by codeatlas site; a later run rewrites this folder\n"), 0o644)
+}
+
+// removeEmptyDirs removes the folders under dir that hold nothing.
+func removeEmptyDirs(dir string) {
+	var dirs []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir {
+			dirs = append(dirs, p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		_ = os.Remove(dirs[i]) // fails, as it should, when not empty
+	}
 }
 
 type siteGen struct {
@@ -114,9 +206,14 @@ type siteGen struct {
 	base    string
 	enqueue func(string)
 
-	mu    sync.Mutex
-	seen  map[string]bool
-	stats SiteStats
+	progress func(done, known int)
+
+	mu      sync.Mutex
+	seen    map[string]bool
+	written map[string]bool // files of this run, slash-separated under dir
+	known   int
+	fetched int
+	stats   SiteStats
 }
 
 // linkAttrRE finds the URLs of a page or an SVG: links, sources, the
@@ -156,14 +253,25 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 		body = g.rewrite(jsonURLRE, body, false)
 	}
 	out := filepath.Join(g.dir, filepath.FromSlash(file))
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, body, 0o644); err != nil {
-		return err
+	same := false
+	if old, err := os.ReadFile(out); err == nil && bytes.Equal(old, body) {
+		// Unchanged since the last run: keep the file and its time, so
+		// a sync to the host sends only what changed.
+		same = true
+	} else {
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, body, 0o644); err != nil {
+			return err
+		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.written[file] = true
+	if same {
+		g.stats.Unchanged++
+	}
 	switch {
 	case strings.HasSuffix(file, ".html") && strings.HasPrefix(file, "map/"):
 		g.stats.Maps++

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -15,6 +16,8 @@ import (
 
 func newSite() *cobra.Command {
 	var dir, out, base string
+	var quiet bool
+	var cache *cacheFlags
 	cmd := &cobra.Command{
 		Use:   "site -o DIR",
 		Short: "Write the explorer as a static site, for GitHub Pages or any file server",
@@ -23,7 +26,12 @@ static files and the notes' images as files under DIR. Links point at the
 files, under --base when the site is not served from the root (GitHub Pages
 project sites: --base /REPO/). A static copy has no server: maps are the
 ones the pages link to (no view controls), search suggests titles and
-aliases from an index shipped with the site, and there is no PNG.`,
+aliases from an index shipped with the site, and there are no downloads.
+
+Rendered maps are kept in the render cache (--cache-dir), and DIR may be a
+site written before: files whose bytes are unchanged are left alone, and
+files no page links to any more are removed, so a second run after an edit
+takes seconds.`,
 		Example: "  codeatlas site -o public\n  codeatlas site --content notes -o public --base /my-notes/",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,18 +45,31 @@ aliases from an index shipped with the site, and there is no PNG.`,
 				base += "/"
 			}
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
-				return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder", out)
+				if _, err := os.Stat(filepath.Join(out, web.SiteMarker)); err != nil {
+					return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder, or one it wrote before", out)
+				}
 			}
-			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, nil)
+			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, cache)
 			if err != nil {
 				return err
 			}
 			defer pool.Close()
-			st, err := srv.WriteSite(cmd.Context(), out, base, 2*runtime.GOMAXPROCS(0))
+			opt := web.SiteOptions{Dir: out, Base: base, Workers: 2 * runtime.GOMAXPROCS(0)}
+			var prog *progress
+			if !quiet {
+				prog = newProgress(cmd.OutOrStdout(), "site: files")
+				opt.Progress = prog.update
+			}
+			st, err := srv.WriteSiteWith(cmd.Context(), opt)
+			if prog != nil {
+				prog.end()
+			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d pages, %d maps, %d downloads, %d other files\n", out, st.Pages, st.Maps, st.Exports, st.Files)
+			if !quiet {
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d pages, %d maps, %d other files (%d unchanged, %d removed)\n", out, st.Pages, st.Maps, st.Files+st.Exports, st.Unchanged, st.Removed)
+			}
 			if len(st.Failed) > 0 {
 				for _, f := range st.Failed {
 					fmt.Fprintln(cmd.ErrOrStderr(), "failed:", f)
@@ -59,7 +80,9 @@ aliases from an index shipped with the site, and there is no PNG.`,
 		},
 	}
 	addContentFlag(cmd, &dir)
-	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new or empty)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new, empty, or a site written before)")
 	cmd.Flags().StringVar(&base, "base", "/", "path the site is served under, e.g. /my-notes/")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cache = addCacheFlags(cmd)
 	return cmd
 }
