@@ -248,7 +248,7 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 	ctype := rec.Header().Get("Content-Type")
 	switch {
 	case strings.HasPrefix(ctype, "text/html"), strings.HasPrefix(ctype, "image/svg+xml") && !strings.HasPrefix(u, "/asset/"):
-		body = g.rewrite(linkAttrRE, body, true)
+		body = g.rewriteLinks(body)
 	case strings.HasPrefix(ctype, "application/json"):
 		body = g.rewrite(jsonURLRE, body, false)
 	}
@@ -290,24 +290,86 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 func (g *siteGen) rewrite(re *regexp.Regexp, body []byte, escaped bool) []byte {
 	return re.ReplaceAllFunc(body, func(m []byte) []byte {
 		sub := re.FindSubmatch(m)
-		raw := string(sub[2])
-		if escaped {
-			raw = html.UnescapeString(raw)
-		}
-		if !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") {
-			return m
-		}
-		_, public, ok := g.place(raw)
-		if !ok {
-			return m
-		}
-		target, _, _ := strings.Cut(raw, "#")
-		g.enqueue(target)
-		if escaped {
-			public = html.EscapeString(public)
-		}
-		return []byte(string(sub[1]) + public + string(sub[3]))
+		return append(append(append([]byte(nil), sub[1]...), g.link(sub[2], escaped)...), sub[3]...)
 	})
+}
+
+// link is the public URL of a link of a page (raw is as written, HTML
+// escaped when escaped is set), queueing its target; a link the copy
+// cannot have is kept as it is.
+func (g *siteGen) link(value []byte, escaped bool) []byte {
+	raw := string(value)
+	if escaped {
+		raw = html.UnescapeString(raw)
+	}
+	if !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") {
+		return value
+	}
+	_, public, ok := g.place(raw)
+	if !ok {
+		return value
+	}
+	target, _, _ := strings.Cut(raw, "#")
+	g.enqueue(target)
+	if escaped {
+		public = html.EscapeString(public)
+	}
+	return []byte(public)
+}
+
+// linkAttrs are the attributes rewriteLinks reads URLs from.
+var linkAttrs = [][]byte{[]byte("href"), []byte("src"), []byte("xlink:href"), []byte("data-search-index")}
+
+// rewriteLinks does for pages and SVG what rewrite does with linkAttrRE,
+// without a regular expression: every name="value" whose name is one of
+// linkAttrs after a space. Pages are large (a map page holds its SVG and
+// its data), and the regular expression took half of a site's time.
+func (g *siteGen) rewriteLinks(body []byte) []byte {
+	var out []byte
+	done, pos := 0, 0
+	for {
+		i := bytes.Index(body[pos:], []byte(`="`))
+		if i < 0 {
+			break
+		}
+		eq := pos + i
+		start := eq + 2
+		end := bytes.IndexByte(body[start:], '"')
+		if end < 0 {
+			break
+		}
+		end += start
+		pos = start
+		named := false
+		for _, name := range linkAttrs {
+			n := eq - len(name)
+			if n >= 1 && bytes.Equal(body[n:eq], name) && isSpaceByte(body[n-1]) {
+				named = true
+				break
+			}
+		}
+		if !named {
+			continue
+		}
+		pos = end + 1
+		repl := g.link(body[start:end], true)
+		if bytes.Equal(repl, body[start:end]) {
+			continue
+		}
+		out = append(out, body[done:start]...)
+		out = append(out, repl...)
+		done = end
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[done:]...)
+}
+
+// isSpaceByte is \s of a regular expression: space, tab, newline, form
+// feed, carriage return.
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // place maps a URL of the server to its file under dir and its public URL
