@@ -208,6 +208,9 @@ type siteGen struct {
 
 	progress func(done, known int)
 
+	placeMu sync.Mutex
+	placed  map[string]placed
+
 	mu      sync.Mutex
 	seen    map[string]bool
 	written map[string]bool // files of this run, slash-separated under dir
@@ -372,10 +375,32 @@ func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
+// placed is what place answered for a URL.
+type placed struct {
+	file, public string
+	ok           bool
+}
+
 // place maps a URL of the server to its file under dir and its public URL
 // under base; ok is false for URLs a static copy cannot have (search, live
-// reload).
+// reload). Answers are remembered: every map page links the same nodes.
 func (g *siteGen) place(raw string) (file, public string, ok bool) {
+	g.placeMu.Lock()
+	p, hit := g.placed[raw]
+	g.placeMu.Unlock()
+	if !hit {
+		p.file, p.public, p.ok = g.placeURL(raw)
+		g.placeMu.Lock()
+		if g.placed == nil {
+			g.placed = map[string]placed{}
+		}
+		g.placed[raw] = p
+		g.placeMu.Unlock()
+	}
+	return p.file, p.public, p.ok
+}
+
+func (g *siteGen) placeURL(raw string) (file, public string, ok bool) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", "", false
