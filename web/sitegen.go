@@ -359,6 +359,10 @@ func (g *siteGen) rewriteLinks(body []byte) []byte {
 		if bytes.Equal(repl, body[start:end]) {
 			continue
 		}
+		if out == nil {
+			// Links under a base grow a little; one allocation for most pages.
+			out = make([]byte, 0, len(body)+len(body)/8)
+		}
 		out = append(out, body[done:start]...)
 		out = append(out, repl...)
 		done = end

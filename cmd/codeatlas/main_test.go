@@ -26,7 +26,16 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// Renders are kept in a cache folder of the test run's own, not in
+	// the user's.
+	cache, err := os.MkdirTemp("", "codeatlas-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {
@@ -203,8 +212,9 @@ func TestContent(t *testing.T) {
 	}
 }
 
-// TestSite: `site` writes a static copy of the fixture and refuses to write
-// into a folder that holds something.
+// TestSite: `site` writes a static copy of the fixture, writes it again
+// into the folder it wrote, and refuses to write into a folder that holds
+// something else.
 func TestSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	stdout, stderr, err := runCmd(t, "site", "--content", fixture, "-o", out, "--base", "notes")
@@ -218,7 +228,15 @@ func TestSite(t *testing.T) {
 	if err != nil || !strings.Contains(string(page), `href="/notes/c/raft/"`) {
 		t.Errorf("article page of the copy: %v", err)
 	}
-	if _, _, err := runCmd(t, "site", "--content", fixture, "-o", out); err == nil || !strings.Contains(err.Error(), "not empty") {
+	stdout, stderr, err = runCmd(t, "site", "--content", fixture, "-o", out, "--base", "notes")
+	if err != nil || !strings.Contains(stdout, " unchanged, 0 removed)") {
+		t.Errorf("writing again into the site's folder: %v %q %s", err, stdout, stderr)
+	}
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "keep.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "site", "--content", fixture, "-o", other); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("writing into a full folder: %v", err)
 	}
 	if _, _, err := runCmd(t, "site", "--content", fixture); err == nil {
