@@ -352,6 +352,14 @@ func TestBrowser(t *testing.T) {
 	defer files.Close()
 	b.open("open the static overview", files.URL+"/docs/", `[id="map-c/raft"]`)
 	b.follow("click raft on the static map", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), "/docs/c/raft/", "#title")
+	// A map page of the copy: its map is in the page (no file beside it),
+	// and a click on a node opens the node's page.
+	b.step("open a static map page", "the click", chromedp.Click(chromedp.CSS(`main a[href^="/docs/map/"]`)))
+	b.waitURL("open a static map page", func(u string) bool { return strings.Contains(u, "/docs/map/") }, "a map page")
+	b.step("open a static map page", "its nodes", chromedp.WaitVisible(chromedp.CSS(`#map svg g.node`)))
+	b.step("click an article on the static map page", "the click", chromedp.Click(chromedp.CSS(`#map svg g.node[id*="-a/"] a`)))
+	b.waitURL("click an article on the static map page", func(u string) bool { return strings.Contains(u, "/docs/a/") }, "an article's page")
+	b.step("click an article on the static map page", "its title", chromedp.WaitVisible(chromedp.CSS("#title")))
 	b.suggest("search the static copy", "服务发现")
 	b.follow("pick from the static index", chromedp.Click(chromedp.CSS("#suggest li")), "/docs/c/service-discovery/", "#title")
 }
