@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -109,5 +108,4 @@ func TestBrowserDarkAndPhone(t *testing.T) {
 			t.Errorf("%s at 390×844: the page is %d px wide, scrolls sideways (%s)", page, w, wide)
 		}
 	}
-	_ = fmt.Sprint
 }
