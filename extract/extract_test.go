@@ -509,9 +509,37 @@ func TestComparative(t *testing.T) {
 		{"Consul imports hashicorp/raft for its catalog.", false},
 		{"The leader thanks nobody.", false}, // "than" as a word only
 		{"etcd 使用 Raft 复制日志。", false},
+		{"Its Pipeline folds middleware into nested closures exactly as Echo folds MiddlewareFuncs.", true},
+		{"Just as Consul does, it gossips.", true},
+		// traefik/index.md:66, a use told in the relations section.
+		{"Consul (project page): pkg/provider/consulcatalog/consul_catalog.go lists services through hashicorp/consul/api and watches services and checks with its api/watch package.", false},
 	} {
 		if got := comparative(tc.s); got != tc.want {
 			t.Errorf("comparative(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+// TestComparisonSection: sections that send the reader elsewhere make
+// their mentions comparisons; a project page's relations section says
+// what the project uses and is read sentence by sentence.
+func TestComparisonSection(t *testing.T) {
+	for _, tc := range []struct {
+		heading string
+		want    bool
+	}{
+		{"Design notes", true},
+		{"Read next", true},
+		{"See also", true},
+		{"Compared with Consul", true},
+		{"延伸阅读", true},
+		{"设计取舍", true},
+		{"How it relates to the other systems", false},
+		{"与其他系统的关系", false},
+		{"Architecture", false},
+	} {
+		if got := comparisonSection(tc.heading); got != tc.want {
+			t.Errorf("comparisonSection(%q) = %v, want %v", tc.heading, got, tc.want)
 		}
 	}
 }

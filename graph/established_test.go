@@ -66,3 +66,68 @@ func TestEstablishedOnBundledNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestPathPrefersEstablished: on the bundled notes, the path finder goes
+// around a passing mention when established relations join the ends at no
+// more than weakHop times the cost. Breadth-first search answered each of
+// these with a path through a passing mention (Jaeger's sampling note
+// mentions Raft once; Traefik's index names service discovery once; Echo's
+// gateway note names tracing once).
+func TestPathPrefersEstablished(t *testing.T) {
+	c, err := extract.Load(content.FS(), extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from, to string
+		weak     int // weak hops on the best path
+	}{
+		{"p/jaeger", "c/raft", 0},
+		{"p/traefik", "c/service-discovery", 0},
+		{"p/prometheus", "c/raft", 0},
+		// go-micro's index names service discovery in one sentence; its
+		// registry and selector articles establish it.
+		{"p/go-micro", "c/service-discovery", 0},
+		{"p/echo", "c/tracing", 0},
+	} {
+		t.Run(tc.from+"→"+tc.to, func(t *testing.T) {
+			v, err := g.View(graph.Query{View: graph.PathView, From: tc.from, To: tc.to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Paths) == 0 {
+				t.Fatal("no path")
+			}
+			for _, p := range v.Paths {
+				if p[0].From != tc.from || p[len(p)-1].To != tc.to {
+					t.Errorf("path does not join the ends: %+v", p)
+				}
+				weak := 0
+				for _, h := range p {
+					est := false
+					for _, r := range h.Relations {
+						est = est || r.Established()
+					}
+					if !est {
+						weak++
+					}
+				}
+				if weak != tc.weak {
+					t.Errorf("path %v has %d weak hops, want %d", hopNames(p), weak, tc.weak)
+				}
+			}
+		})
+	}
+}
+
+func hopNames(p []graph.Hop) []string {
+	var out []string
+	for _, h := range p {
+		out = append(out, h.From+"→"+h.To)
+	}
+	return out
+}

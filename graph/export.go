@@ -76,6 +76,9 @@ type JSONEdge struct {
 	Kind     extract.Relation   `json:"kind"`
 	Weight   int                `json:"weight"`
 	Evidence []extract.Evidence `json:"evidence"`
+	// Established tells a stated relation from a passing mention or a
+	// comparison (see Relation.Established).
+	Established bool `json:"established"`
 }
 
 // JSONGraph is the JSON export of a view or of the whole graph.
@@ -101,7 +104,7 @@ func (v *View) JSON(url func(id string) string) JSONGraph {
 			if len(e.Relations) == 1 {
 				w = e.Weight
 			}
-			out.Edges = append(out.Edges, JSONEdge{From: e.From, To: e.To, Kind: r.Kind, Weight: w, Evidence: r.Evidence})
+			out.Edges = append(out.Edges, JSONEdge{From: e.From, To: e.To, Kind: r.Kind, Weight: w, Evidence: r.Evidence, Established: r.Established()})
 		}
 	}
 	return out
@@ -174,10 +177,14 @@ func (v *View) WriteGraphML(w io.Writer, url func(id string) string) error {
 	for _, k := range []struct{ id, on, name string }{
 		{"kind", "node", "kind"}, {"label", "node", "label"}, {"label_zh", "node", "label_zh"},
 		{"summary", "node", "summary"}, {"url", "node", "url"}, {"ekind", "edge", "kind"}, {"weight", "edge", "weight"},
+		{"established", "edge", "established"},
 	} {
 		typ := "string"
-		if k.id == "weight" {
+		switch k.id {
+		case "weight":
 			typ = "int"
+		case "established":
+			typ = "boolean"
 		}
 		p("  <key id=%q for=%q attr.name=%q attr.type=%q/>\n", k.id, k.on, k.name, typ)
 	}
@@ -197,8 +204,8 @@ func (v *View) WriteGraphML(w io.Writer, url func(id string) string) error {
 		p("</node>\n")
 	}
 	for i, e := range v.Edges {
-		p("    <edge id=\"e%d\" source=\"%s\" target=\"%s\"><data key=\"ekind\">%s</data><data key=\"weight\">%d</data></edge>\n",
-			i, esc(e.From), esc(e.To), esc(e.Label()), e.Weight)
+		p("    <edge id=\"e%d\" source=\"%s\" target=\"%s\"><data key=\"ekind\">%s</data><data key=\"weight\">%d</data><data key=\"established\">%t</data></edge>\n",
+			i, esc(e.From), esc(e.To), esc(e.Label()), e.Weight, e.Established)
 	}
 	p("  </graph>\n</graphml>\n")
 	return nil

@@ -25,19 +25,30 @@ var codeBlockRE = regexp.MustCompile(`(?s)<pre><code class="language-([A-Za-z0-9
 type highlighter struct {
 	formatter *chromahtml.Formatter
 	style     *chroma.Style
+	// dark is the style under prefers-color-scheme: dark; the light one
+	// leaves near-black code on the dark page.
+	dark *chroma.Style
 }
 
 func newHighlighter() *highlighter {
 	return &highlighter{
 		formatter: chromahtml.New(chromahtml.WithClasses(true), chromahtml.ClassPrefix("hl-")),
 		style:     styles.Get("github"),
+		dark:      styles.Get("github-dark"),
 	}
 }
 
-// css is the stylesheet for the classes the formatter writes.
+// css is the stylesheet for the classes the formatter writes, light and,
+// for a reader who asks for it, dark.
 func (h *highlighter) css() []byte {
 	var buf bytes.Buffer
 	_ = h.formatter.WriteCSS(&buf, h.style)
+	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	// A token the dark style leaves uncoloured would keep the light
+	// style's near-black: tokens inherit first, the dark rules come after.
+	buf.WriteString(".hl-chroma [class] { color: inherit; background-color: transparent; }\n")
+	_ = h.formatter.WriteCSS(&buf, h.dark)
+	buf.WriteString("}\n")
 	return buf.Bytes()
 }
 

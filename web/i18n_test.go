@@ -47,6 +47,20 @@ func TestCatalogs(t *testing.T) {
 	if len(used) < 50 {
 		t.Fatalf("found only %d message ids in use; the pattern is broken", len(used))
 	}
+	// app.js takes its words from the page (data-t-* and data-*-label
+	// attributes the templates fill from the catalogs); a literal it sets
+	// as text or label would stay English on /zh/ pages. A literal after
+	// || is the fallback for a page without the attribute.
+	js, err := fs.ReadFile(os.DirFS("."), "static/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	literalRE := regexp.MustCompile(`(?:textContent|title|placeholder)\s*=\s*"[A-Za-z]|setAttribute\("(?:aria-label|title)",\s*"[A-Za-z]`)
+	for i, line := range strings.Split(string(js), "\n") {
+		if literalRE.MatchString(line) {
+			t.Errorf("static/app.js:%d sets interface words not in the catalogs: %s", i+1, strings.TrimSpace(line))
+		}
+	}
 	loaded := map[string]map[string]any{}
 	for _, lang := range uiLangs {
 		b, err := fs.ReadFile(catalogs, "i18n/"+lang+".yaml")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +62,19 @@ func newSite(c *extract.Corpus, g *graph.Graph) *site {
 			for _, a := range n.Doc.Aliases {
 				e.terms = append(e.terms, strings.ToLower(a))
 			}
-			e.text = strings.ToLower(n.Doc.Summary + "\n" + n.Doc.Text)
+			text := []string{n.Doc.Summary, n.Doc.Text}
+			// A Chinese query finds the Chinese text of a note, and its
+			// Chinese title, whichever language the page is in.
+			for _, t := range n.Doc.Translations {
+				if t.Title != "" {
+					e.terms = append(e.terms, strings.ToLower(t.Title))
+				}
+				for _, a := range t.Aliases {
+					e.terms = append(e.terms, strings.ToLower(a))
+				}
+				text = append(text, t.Summary, t.Text)
+			}
+			e.text = strings.ToLower(strings.Join(text, "\n"))
 		}
 		st.entries = append(st.entries, e)
 	}
@@ -141,6 +154,7 @@ func (st *site) search(ctx context.Context, q string, limit int) []hit {
 		return nil
 	}
 	terms := strings.Fields(q)
+	alts := st.aliasesOf(terms)
 	var hits []hit
 	for i, e := range st.entries {
 		if i%256 == 0 && ctx.Err() != nil {
@@ -151,10 +165,12 @@ func (st *site) search(ctx context.Context, q string, limit int) []hit {
 		for _, t := range terms {
 			ts := termScore(e, t)
 			if ts == 0 {
-				if i := strings.Index(e.text, t); i >= 0 {
-					ts = 5 + min(strings.Count(e.text, t), 10)
-					if snippet == "" {
-						snippet = around(e.text, i, len(t))
+				for _, a := range append([]string{t}, alts[t]...) {
+					if i := strings.Index(e.text, a); i >= 0 {
+						ts = max(ts, 5+min(strings.Count(e.text, a), 10))
+						if snippet == "" {
+							snippet = around(e.text, i, len(a))
+						}
 					}
 				}
 			}
@@ -180,6 +196,28 @@ func (st *site) search(ctx context.Context, q string, limit int) []hit {
 		hits = hits[:limit]
 	}
 	return hits
+}
+
+// aliasesOf maps each query term that names a concept exactly (its title,
+// Chinese title or an alias, in any language) to the concept's other
+// names, so that the full text is searched across languages: 服务发现
+// finds notes that say "service discovery", and "service-discovery" notes
+// that say 服务发现.
+func (st *site) aliasesOf(terms []string) map[string][]string {
+	out := map[string][]string{}
+	for _, t := range terms {
+		for _, e := range st.entries {
+			if e.node.Kind != graph.Concept || !slices.Contains(e.terms, t) {
+				continue
+			}
+			for _, a := range e.terms {
+				if a != t && a != strings.ToLower(e.node.ID) && !slices.Contains(out[t], a) {
+					out[t] = append(out[t], a)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func kindBonus(k graph.Kind) int {

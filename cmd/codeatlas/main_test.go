@@ -159,7 +159,7 @@ func TestBadArguments(t *testing.T) {
 	}
 }
 
-// TestPath: the shortest paths between two articles of the fixture, every
+// TestPath: the cheapest paths between two articles of the fixture, every
 // hop with its direction and evidence; and each piece of evidence is on
 // the line of the note it names.
 func TestPath(t *testing.T) {
@@ -167,16 +167,13 @@ func TestPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `path 1 (2 hops)
-  a/etcd/raft -> c/raft
-      mentions etcd/raft.md:5: concepts: [raft]
-      mentions etcd/raft.md:7: Raft in etcd
-      mentions etcd/raft.md:9: Compare Consul's raft.
-  c/raft <- a/consul/catalog
-      mentions consul/catalog.md:7: Clients find services here; the catalog is replicated by raft.
-path 2 (2 hops)
-  a/etcd/raft -> p/consul
-      mentions etcd/raft.md:9: Compare Consul's raft.
+	// The path prefers established relations: a link and two contains
+	// beat two hops through single passing mentions.
+	want := `path 1 (3 hops)
+  a/etcd/raft -> a/consul/raft
+      links etcd/raft.md:9: Compare Consul's raft.
+  a/consul/raft <- p/consul
+      contains SUMMARY.md:7: Consul's raft
   p/consul -> a/consul/catalog
       contains SUMMARY.md:8: Catalog
 `

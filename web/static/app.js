@@ -520,8 +520,10 @@
     var btn = document.createElement("button");
     btn.type = "button";
     btn.className = "fullscreen";
-    btn.textContent = "Full screen";
-    btn.setAttribute("aria-label", "Open this diagram full screen");
+    // The words come from the page, in its language (base.html).
+    var body = document.body;
+    btn.textContent = body.getAttribute("data-t-fullscreen") || "Full screen";
+    btn.setAttribute("aria-label", body.getAttribute("data-t-fullscreen-aria") || btn.textContent);
     fig.insertBefore(btn, fig.firstChild);
     function open() {
       var dlg = document.createElement("dialog");
@@ -529,7 +531,7 @@
       var close = document.createElement("button");
       close.type = "button";
       close.className = "close";
-      close.textContent = "Close (Esc)";
+      close.textContent = body.getAttribute("data-t-close") || "Close";
       var box = document.createElement("div");
       box.className = "map";
       var copy = svg.cloneNode(true);
