@@ -53,6 +53,9 @@ type Stats struct {
 type Pool struct {
 	cfg   Config
 	slots chan struct{}
+	// large admits large renders: one fewer than slots, so one worker is
+	// always left for small ones (with one worker, they take turns).
+	large chan struct{}
 
 	mu      sync.Mutex
 	idle    []*worker
@@ -79,7 +82,7 @@ func NewPool(cfg Config) *Pool {
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 64 << 20
 	}
-	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}}
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -144,7 +147,26 @@ type flight struct {
 	err  error
 }
 
+// largeEdges is the expected cost, in edges of the DOT, above which a
+// render counts as large: large renders together hold at most all workers
+// but one, so a small map never waits behind them.
+const largeEdges = 300
+
+// expectedCost estimates a layout's cost from its DOT: the edge count,
+// which dominates Graphviz's time on the maps of this program.
+func expectedCost(dot []byte) int {
+	return bytes.Count(dot, []byte("->")) + bytes.Count(dot, []byte("--"))
+}
+
 func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, format string) ([]byte, error) {
+	if expectedCost(dot) > largeEdges {
+		select {
+		case p.large <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
+		}
+		defer func() { <-p.large }()
+	}
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
