@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -235,8 +236,21 @@ func sendBytes(c *gin.Context, code int, ctype string, b []byte) {
 	c.Data(code, ctype, b)
 }
 
+// healthDOT is the tiny graph /healthz?deep=1 renders; the node named
+// after the time keeps it out of the render cache, so the check reaches a
+// worker.
+const healthDOT = "digraph healthz { a -> b; t%d }"
+
 func (s *Server) healthz(c *gin.Context) {
 	st := s.site.Load()
+	if c.Query("deep") == "1" {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
+		defer cancel()
+		if _, err := s.cfg.Renderer.Render(ctx, fmt.Appendf(nil, healthDOT, time.Now().UnixNano()), "dot", "svg"); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "render failing", "error": err.Error()})
+			return
+		}
+	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": st.version, "nodes": st.graph.Order(), "edges": st.graph.Size(), "problem": s.currentProblem()})
 }
 

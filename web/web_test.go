@@ -882,3 +882,30 @@ func TestTurn(t *testing.T) {
 		t.Errorf("svgWidth = %v", w)
 	}
 }
+
+// TestHealthzDeep: /healthz never renders; /healthz?deep=1 renders a tiny
+// graph and answers 503 when the renderer fails.
+func TestHealthzDeep(t *testing.T) {
+	for _, tt := range []struct {
+		name, url string
+		err       error
+		code      int
+		calls     int64
+	}{
+		{"cheap/broken", "/healthz", render.ErrTimeout, 200, 0},
+		{"deep/ok", "/healthz?deep=1", nil, 200, 1},
+		{"deep/broken", "/healthz?deep=1", errors.New("wasm error: out of bounds memory access"), 503, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &fakeRenderer{}
+			_, h := newTestServer(t, hostile, r)
+			r.calls.Store(0)
+			r.err = tt.err
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("GET", tt.url, nil))
+			if w.Code != tt.code || r.calls.Load() != tt.calls {
+				t.Errorf("%s: %d with %d renders, want %d with %d: %s", tt.url, w.Code, r.calls.Load(), tt.code, tt.calls, w.Body)
+			}
+		})
+	}
+}

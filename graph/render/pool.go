@@ -6,6 +6,7 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -43,18 +44,25 @@ type Config struct {
 // Stats counts what a pool did.
 type Stats struct {
 	Started, Recycled, Killed, Renders, CacheHits int
+	// Failed counts renders that failed in a worker and were tried again;
+	// Merged counts callers that waited for an identical render.
+	Failed, Merged int
 }
 
 // Pool renders DOT in worker subprocesses. It is safe for concurrent use.
 type Pool struct {
 	cfg   Config
 	slots chan struct{}
+	// large admits large renders: one fewer than slots, so one worker is
+	// always left for small ones (with one worker, they take turns).
+	large chan struct{}
 
-	mu    sync.Mutex
-	idle  []*worker
-	stats Stats
-	cache *lru
-	png   string
+	mu      sync.Mutex
+	idle    []*worker
+	stats   Stats
+	cache   *lru
+	png     string
+	flights map[string]*flight
 }
 
 // NewPool returns a pool; workers start on first use.
@@ -74,7 +82,7 @@ func NewPool(cfg Config) *Pool {
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 64 << 20
 	}
-	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), cache: newLRU(cfg.CacheBytes)}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}}
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -93,7 +101,12 @@ func (p *Pool) Stats() Stats {
 }
 
 // Render lays out dot with layout and returns it in format ("svg" or
-// "png"). It waits for a free worker as long as ctx allows.
+// "png"). It waits for a free worker as long as ctx allows. Concurrent
+// calls for the same (dot, layout, format) share one render. A render that
+// fails inside its worker (a trap, a crash, garbage output) ends that
+// worker and is tried once more in a fresh one; output is checked (SVG
+// that parses with root svg, a PNG signature) before it is returned or
+// cached.
 func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([]byte, error) {
 	if err := check(dot, layout, format); err != nil {
 		return nil, err
@@ -105,24 +118,140 @@ func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([
 		p.mu.Unlock()
 		return b, nil
 	}
+	p.mu.Lock()
+	if c, ok := p.flights[key]; ok {
+		p.stats.Merged++
+		p.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.out, c.err
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for the same render: %v", ErrTimeout, ctx.Err())
+		}
+	}
+	c := &flight{done: make(chan struct{})}
+	p.flights[key] = c
+	p.mu.Unlock()
+	c.out, c.err = p.renderOnce(ctx, key, dot, layout, format)
+	p.mu.Lock()
+	delete(p.flights, key)
+	p.mu.Unlock()
+	close(c.done)
+	return c.out, c.err
+}
+
+// flight is a render that other callers of the same key wait for.
+type flight struct {
+	done chan struct{}
+	out  []byte
+	err  error
+}
+
+// largeEdges is the expected cost, in edges of the DOT, above which a
+// render counts as large: large renders together hold at most all workers
+// but one, so a small map never waits behind them.
+const largeEdges = 300
+
+// expectedCost estimates a layout's cost from its DOT: the edge count,
+// which dominates Graphviz's time on the maps of this program.
+func expectedCost(dot []byte) int {
+	return bytes.Count(dot, []byte("->")) + bytes.Count(dot, []byte("--"))
+}
+
+func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, format string) ([]byte, error) {
+	if expectedCost(dot) > largeEdges {
+		select {
+		case p.large <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
+		}
+		defer func() { <-p.large }()
+	}
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 	}
 	defer func() { <-p.slots }()
+	// Another caller may have finished this render while we waited.
+	if b, ok := p.cache.get(key); ok {
+		p.mu.Lock()
+		p.stats.CacheHits++
+		p.mu.Unlock()
+		return b, nil
+	}
 	var out []byte
 	var err error
 	if format == "png" {
 		out, err = p.renderPNG(ctx, dot, layout)
+		if err == nil {
+			err = validPNG(out)
+		}
 	} else {
-		out, err = p.renderSVG(ctx, dot, layout)
+		for try := 0; try < 2; try++ {
+			out, err = p.renderSVG(ctx, dot, layout)
+			if !errors.Is(err, errWorkerFailed) || ctx.Err() != nil {
+				break
+			}
+			p.mu.Lock()
+			p.stats.Failed++
+			p.mu.Unlock()
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	p.cache.put(key, out)
 	return out, nil
+}
+
+// errWorkerFailed marks a render that failed inside its worker for a
+// reason other than its input: the worker is killed and the render tried
+// again in a fresh one.
+var errWorkerFailed = errors.New("render worker failed")
+
+// validSVG reports whether b is a well-formed XML document whose root
+// element is svg.
+func validSVG(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
+	root := ""
+	depth := 0
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("output is not SVG: %v", err)
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if root != "" {
+					return errors.New("output is not SVG: more than one root element")
+				}
+				root = t.Name.Local
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	if root != "svg" {
+		return fmt.Errorf("output is not SVG: root element %q", root)
+	}
+	return nil
+}
+
+var pngSignature = []byte("\x89PNG\r\n\x1a\n")
+
+func validPNG(b []byte) error {
+	if len(b) < len(pngSignature)+25 || !bytes.HasPrefix(b, pngSignature) || string(b[12:16]) != "IHDR" {
+		return errors.New("render: output is not a PNG")
+	}
+	return nil
 }
 
 func cacheKey(dot []byte, layout, format string) string {
@@ -170,15 +299,24 @@ func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte
 	select {
 	case r := <-done:
 		var werr *workerError
-		if r.err != nil && !errors.As(r.err, &werr) {
-			// The pipe broke: the worker is gone.
-			w.kill()
-			return nil, fmt.Errorf("render worker: %w", r.err)
-		}
-		p.put(w)
-		if r.err != nil {
+		if r.err != nil && errors.As(r.err, &werr) && werr.input() {
+			// The worker refused the input: it is still sound.
+			p.put(w)
 			return nil, r.err
 		}
+		if r.err == nil {
+			r.err = validSVG(r.out)
+		}
+		if r.err != nil {
+			// A trap, a crash, a broken pipe or garbage: whatever state
+			// the worker holds is not trusted again.
+			w.kill()
+			p.mu.Lock()
+			p.stats.Killed++
+			p.mu.Unlock()
+			return nil, fmt.Errorf("%w: %v", errWorkerFailed, r.err)
+		}
+		p.put(w)
 		return r.out, nil
 	case <-timer.C:
 	case <-ctx.Done():
@@ -192,7 +330,8 @@ func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
 	}
-	return nil, fmt.Errorf("%w after %v", ErrTimeout, p.cfg.Timeout)
+	// A hang is a failure like any other: tried once more in a fresh worker.
+	return nil, fmt.Errorf("%w after %v: %w", ErrTimeout, p.cfg.Timeout, errWorkerFailed)
 }
 
 // get returns an idle worker or starts one.
@@ -259,6 +398,12 @@ func (e *workerError) Is(target error) bool {
 	return false
 }
 
+// input reports whether the worker refused its input (bad DOT, an
+// unsupported layout, too large) rather than failing to render it.
+func (e *workerError) input() bool {
+	return errors.Is(e, ErrBadDOT) || errors.Is(e, ErrUnsupported) || errors.Is(e, ErrTooLarge)
+}
+
 func startWorker(cmd *exec.Cmd) (*worker, error) {
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -271,6 +416,7 @@ func startWorker(cmd *exec.Cmd) (*worker, error) {
 	if cmd.Stderr == nil {
 		cmd.Stderr = os.Stderr
 	}
+	tieToParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start render worker: %w", err)
 	}

@@ -22,7 +22,12 @@ import (
 	"strings"
 
 	"github.com/goccy/go-graphviz"
+
+	"github.com/codeatlas/codeatlas/internal/gvtmp"
 )
+
+// go-graphviz has compiled its module by now, into gvtmp's folder.
+func init() { gvtmp.Restore() }
 
 // Errors callers test with errors.Is.
 var (

@@ -3,8 +3,10 @@ package render
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -50,6 +52,7 @@ func Serve(r io.Reader, w io.Writer) error {
 			return err
 		}
 		out, rerr := renderLocal(dot, f[0], f[1])
+		out, rerr = injectFault(out, rerr)
 		if rerr != nil {
 			fmt.Fprintf(bw, "err %d\n%s", len(rerr.Error()), rerr.Error())
 		} else {
@@ -70,4 +73,30 @@ func renderLocal(dot []byte, layout, format string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the worker renders only svg", ErrUnsupported)
 	}
 	return svgDirect(context.Background(), dot, layout)
+}
+
+// faultEnv, for tests only, makes a worker fail one render on purpose:
+// "KIND:FILE" fails the render that removes FILE first (so one render in
+// one worker fails, and the retry in a fresh worker does not), where KIND
+// is garbage (an ok answer that is not SVG), error (an error answer), exit
+// (the worker exits mid-answer) or hang (it never answers).
+const faultEnv = "CODEATLAS_RENDER_FAULT"
+
+func injectFault(out []byte, err error) ([]byte, error) {
+	kind, file, ok := strings.Cut(os.Getenv(faultEnv), ":")
+	if !ok || os.Remove(file) != nil {
+		return out, err
+	}
+	switch kind {
+	case "garbage":
+		return []byte("\x00\x01 not an svg \xff"), nil
+	case "error":
+		return nil, errors.New("wasm error: out of bounds memory access (injected)")
+	case "exit":
+		os.Stdout.WriteString("ok 100\n<svg")
+		os.Exit(3)
+	case "hang":
+		select {}
+	}
+	return out, err
 }
