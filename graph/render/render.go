@@ -23,7 +23,7 @@ import (
 
 	"github.com/goccy/go-graphviz"
 
-	"github.com/codeatlas/codeatlas/internal/gvtmp"
+	"github.com/codeatlas/codeatlas/graph/render/internal/gvtmp"
 )
 
 // go-graphviz has compiled its module by now, into gvtmp's folder.
