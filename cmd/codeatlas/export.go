@@ -122,6 +122,7 @@ func newExport() *cobra.Command {
 		},
 	}
 	addContentFlag(cmd, &dir)
+	addEngineFlag(cmd, new(string))
 	qf = addQueryFlags(cmd)
 	cmd.Flags().StringVar(&format, "format", string(graph.FormatDOT), strings.Join(names(graph.Formats), "|"))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: stdout)")
@@ -138,7 +139,8 @@ func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format) e
 	if err := v.WriteDOT(&dot, opt); err != nil {
 		return err
 	}
-	pool, err := newPool()
+	engine, _ := cmd.Flags().GetString("engine")
+	pool, err := newPool(engine)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func newSite() *cobra.Command {
-	var dir, out, base string
+	var dir, out, base, engine string
 	cmd := &cobra.Command{
 		Use:   "site -o DIR",
 		Short: "Write the explorer as a static site, for GitHub Pages or any file server",
@@ -39,7 +39,7 @@ aliases from an index shipped with the site, and there is no PNG.`,
 			if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 				return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder", out)
 			}
-			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true})
+			srv, pool, err := newWebServer(dir, engine, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true})
 			if err != nil {
 				return err
 			}
@@ -59,6 +59,7 @@ aliases from an index shipped with the site, and there is no PNG.`,
 		},
 	}
 	addContentFlag(cmd, &dir)
+	addEngineFlag(cmd, &engine)
 	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new or empty)")
 	cmd.Flags().StringVar(&base, "base", "/", "path the site is served under, e.g. /my-notes/")
 	return cmd

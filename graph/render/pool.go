@@ -38,6 +38,10 @@ type Config struct {
 	// DotPath is the system Graphviz used for PNG; "" looks up "dot" on
 	// PATH. PNG is unsupported without it: go-graphviz's PNG is wrong.
 	DotPath string
+	// Native, when set, is the system dot that lays out SVG, one
+	// subprocess per render, instead of the WASM workers (see
+	// ResolveEngine).
+	Native string
 }
 
 // Stats counts what a pool did.
@@ -113,7 +117,9 @@ func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([
 	defer func() { <-p.slots }()
 	var out []byte
 	var err error
-	if format == "png" {
+	if format == "svg" && p.cfg.Native != "" {
+		out, err = renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, format)
+	} else if format == "png" {
 		out, err = p.renderPNG(ctx, dot, layout)
 	} else {
 		out, err = p.renderSVG(ctx, dot, layout)
