@@ -1,8 +1,6 @@
 package main
 
 import (
-	"runtime/debug"
-
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/graph/render"
@@ -24,7 +22,7 @@ func addCacheFlags(cmd *cobra.Command) *cacheFlags {
 
 // wrap puts the disk cache in front of next, unless it is turned off or
 // there is no folder for it (then renders are simply not kept).
-func (f *cacheFlags) wrap(next render.Backend) render.Backend {
+func (f *cacheFlags) wrap(next *render.Pool) render.Backend {
 	if f == nil || f.off {
 		return next
 	}
@@ -36,23 +34,9 @@ func (f *cacheFlags) wrap(next render.Backend) render.Backend {
 		}
 		dir = d
 	}
-	c, err := render.NewDiskCache(next, dir, engineID(), 0)
+	c, err := render.NewDiskCache(next, dir, next.EngineID(), 0)
 	if err != nil {
 		return next
 	}
 	return c
-}
-
-// engineID names the renderer and its version for the cache's keys: a
-// new go-graphviz (another Graphviz inside) never serves an old drawing.
-func engineID() string {
-	id := "go-graphviz"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range bi.Deps {
-			if m.Path == "github.com/goccy/go-graphviz" {
-				id += "@" + m.Version
-			}
-		}
-	}
-	return id
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph/render"
 )
 
 func newCheck() *cobra.Command {
@@ -24,7 +25,7 @@ errors (or, with --strict, warnings).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var dot func([]byte) ([]byte, error)
 			if !noDiagrams {
-				pool, err := newPool()
+				pool, err := newPool(render.EngineAuto)
 				if err != nil {
 					return err
 				}

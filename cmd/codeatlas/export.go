@@ -124,6 +124,7 @@ func newExport() *cobra.Command {
 	}
 	addContentFlag(cmd, &dir)
 	cache = addCacheFlags(cmd)
+	addEngineFlag(cmd, new(string))
 	qf = addQueryFlags(cmd)
 	cmd.Flags().StringVar(&format, "format", string(graph.FormatDOT), strings.Join(names(graph.Formats), "|"))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file (default: stdout)")
@@ -140,7 +141,8 @@ func writeView(cmd *cobra.Command, w io.Writer, v *graph.View, f graph.Format, c
 	if err := v.WriteDOT(&dot, opt); err != nil {
 		return err
 	}
-	pool, err := newPool()
+	engine, _ := cmd.Flags().GetString("engine")
+	pool, err := newPool(engine)
 	if err != nil {
 		return err
 	}

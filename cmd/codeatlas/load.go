@@ -78,9 +78,10 @@ func load(dir string, dot func([]byte) ([]byte, error)) (*extract.Corpus, *graph
 
 // newWebServer loads the notes of dir (the bundled ones when "") into an
 // explorer rendering through worker processes; cfg sets the rest. Close
-// the returned pool when done. cache puts renders on disk (nil: not).
-func newWebServer(dir string, cfg web.Config, cache *cacheFlags) (*web.Server, *render.Pool, error) {
-	pool, err := newPool()
+// the returned pool when done. engine is an --engine value; cache puts
+// renders on disk (nil: not).
+func newWebServer(dir, engine string, cfg web.Config, cache *cacheFlags) (*web.Server, *render.Pool, error) {
+	pool, err := newPool(engine)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -97,21 +98,32 @@ func newWebServer(dir string, cfg web.Config, cache *cacheFlags) (*web.Server, *
 // newPool starts renders in worker processes of this same binary. graph
 // owns the list of layouts a query may ask for, and render keeps its own
 // allowlist in the worker: they are checked against each other here, where
-// the two meet.
-func newPool() (*render.Pool, error) {
+// the two meet. engine is an --engine value: auto, wasm or native.
+func newPool(engine string) (*render.Pool, error) {
 	for _, l := range graph.Layouts {
 		if !slices.Contains(render.Layouts, l) {
 			return nil, fmt.Errorf("queries offer the layout %q, which the renderer refuses", l)
 		}
+	}
+	native, err := render.ResolveEngine(engine, "")
+	if err != nil {
+		return nil, err
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	return render.NewPool(render.Config{
+		Native:  native,
 		Command: func() *exec.Cmd { return exec.Command(exe, workerCommand) },
 		Timeout: 20 * time.Second,
 	}), nil
+}
+
+// addEngineFlag adds --engine, which picks what lays out maps.
+func addEngineFlag(cmd *cobra.Command, engine *string) {
+	cmd.Flags().StringVar(engine, "engine", render.EngineAuto, "layout engine: auto (system Graphviz dot when installed, else the embedded WASM), wasm, or native")
+	_ = cmd.RegisterFlagCompletionFunc("engine", fixedCompletion(render.Engines...))
 }
 
 // diagramRenderer renders ```dot blocks of articles through the pool.

@@ -17,7 +17,7 @@ import (
 )
 
 func newServe() *cobra.Command {
-	var dir, addr, static string
+	var dir, addr, static, engine string
 	var watch, open, verbose bool
 	var cache *cacheFlags
 	cmd := &cobra.Command{
@@ -41,7 +41,7 @@ func newServe() *cobra.Command {
 				}
 				cfg.Static = fsys
 			}
-			srv, pool, err := newWebServer(dir, cfg, cache)
+			srv, pool, err := newWebServer(dir, engine, cfg, cache)
 			if err != nil {
 				return err
 			}
@@ -71,6 +71,7 @@ func newServe() *cobra.Command {
 	}
 	addContentFlag(cmd, &dir)
 	cache = addCacheFlags(cmd)
+	addEngineFlag(cmd, &engine)
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&watch, "watch", false, "rebuild when the notes change (with --content)")
 	cmd.Flags().BoolVar(&open, "open", false, "open the explorer in a browser")

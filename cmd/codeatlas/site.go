@@ -15,7 +15,7 @@ import (
 )
 
 func newSite() *cobra.Command {
-	var dir, out, base string
+	var dir, out, base, engine string
 	var quiet bool
 	var cache *cacheFlags
 	cmd := &cobra.Command{
@@ -49,7 +49,7 @@ takes seconds.`,
 					return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder, or one it wrote before", out)
 				}
 			}
-			srv, pool, err := newWebServer(dir, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, cache)
+			srv, pool, err := newWebServer(dir, engine, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, cache)
 			if err != nil {
 				return err
 			}
@@ -80,6 +80,7 @@ takes seconds.`,
 		},
 	}
 	addContentFlag(cmd, &dir)
+	addEngineFlag(cmd, &engine)
 	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new, empty, or a site written before)")
 	cmd.Flags().StringVar(&base, "base", "/", "path the site is served under, e.g. /my-notes/")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")

@@ -39,6 +39,10 @@ type Config struct {
 	// DotPath is the system Graphviz used for PNG; "" looks up "dot" on
 	// PATH. PNG is unsupported without it: go-graphviz's PNG is wrong.
 	DotPath string
+	// Native, when set, is the system dot that lays out SVG, one
+	// subprocess per render, instead of the WASM workers (see
+	// ResolveEngine).
+	Native string
 }
 
 // Stats counts what a pool did.
@@ -182,7 +186,9 @@ func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, f
 	}
 	var out []byte
 	var err error
-	if format == "png" {
+	if format == "svg" && p.cfg.Native != "" {
+		out, err = renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, format)
+	} else if format == "png" {
 		out, err = p.renderPNG(ctx, dot, layout)
 		if err == nil {
 			err = validPNG(out)

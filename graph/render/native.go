@@ -1,0 +1,149 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Engines a pool can lay out with: EngineWASM is go-graphviz in worker
+// subprocesses (needs nothing installed), EngineNative is the system
+// Graphviz's dot run as one subprocess per render, and EngineAuto picks
+// native when a usable dot is on PATH, else WASM.
+const (
+	EngineAuto   = "auto"
+	EngineWASM   = "wasm"
+	EngineNative = "native"
+)
+
+// Engines lists the values --engine accepts.
+var Engines = []string{EngineAuto, EngineWASM, EngineNative}
+
+// ErrNoNative is returned when the native engine is asked for and no
+// usable Graphviz is installed.
+var ErrNoNative = errors.New("native engine: no usable Graphviz dot")
+
+// minNative is the oldest Graphviz accepted for SVG layout (Debian
+// bookworm ships 2.42/2.43; older releases lack sfdp's overlap removal we
+// rely on and write a different SVG header).
+var minNative = [2]int{2, 40}
+
+var versionRE = regexp.MustCompile(`graphviz version (\d+)\.(\d+)`)
+
+// parseDotVersion reads the major and minor version from the output of
+// `dot -V` (it prints to stderr, e.g. "dot - graphviz version 2.43.0 (0)").
+func parseDotVersion(out string) (major, minor int, ok bool) {
+	m := versionRE.FindStringSubmatch(out)
+	if m == nil {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(m[1])
+	minor, err2 := strconv.Atoi(m[2])
+	return major, minor, err1 == nil && err2 == nil
+}
+
+// NativeDot returns the path and version line of a usable dot: path, or
+// "dot" looked up on PATH when path is "". It runs `dot -V` with a short
+// deadline and accepts Graphviz minNative or newer.
+func NativeDot(path string) (string, string, error) {
+	if path == "" {
+		p, err := exec.LookPath("dot")
+		if err != nil {
+			return "", "", fmt.Errorf("%w: dot is not on PATH (install graphviz, or use --engine wasm)", ErrNoNative)
+		}
+		path = p
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "-V").CombinedOutput()
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %s -V: %v", ErrNoNative, path, err)
+	}
+	line := strings.TrimSpace(string(out))
+	major, minor, ok := parseDotVersion(line)
+	if !ok {
+		return "", "", fmt.Errorf("%w: %s -V printed %q", ErrNoNative, path, line)
+	}
+	if major < minNative[0] || major == minNative[0] && minor < minNative[1] {
+		return "", "", fmt.Errorf("%w: %s is Graphviz %d.%d, need %d.%d or newer", ErrNoNative, path, major, minor, minNative[0], minNative[1])
+	}
+	return path, line, nil
+}
+
+// ResolveEngine turns an --engine value into the dot to run natively
+// ("" means WASM). auto falls back to WASM silently; native without a
+// usable dot is an error.
+func ResolveEngine(engine, dotPath string) (string, error) {
+	switch engine {
+	case EngineWASM:
+		return "", nil
+	case EngineAuto, "":
+		p, _, err := NativeDot(dotPath)
+		if err != nil {
+			return "", nil
+		}
+		return p, nil
+	case EngineNative:
+		p, _, err := NativeDot(dotPath)
+		return p, err
+	}
+	return "", fmt.Errorf("unknown engine %q (want %s)", engine, strings.Join(Engines, "|"))
+}
+
+// renderNative lays out dot with the system Graphviz at path, one
+// subprocess per render, killed at the deadline (and, on Linux, when this
+// process dies), and cleans its SVG as the WASM path does.
+func renderNative(ctx context.Context, path string, timeout time.Duration, dot []byte, layout, format string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, "-K"+layout, "-T"+format)
+	setDeathSignal(cmd)
+	cmd.Stdin = bytes.NewReader(dot)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w after %v", ErrTimeout, timeout)
+		}
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("%w: %s", ErrBadDOT, msg)
+	}
+	if format != "svg" {
+		return out.Bytes(), nil
+	}
+	if !bytes.Contains(out.Bytes(), []byte("<svg")) {
+		return nil, fmt.Errorf("%w: no SVG in dot's output", ErrBadDOT)
+	}
+	return CleanSVG(out.Bytes()), nil
+}
+
+// EngineID names what lays out this pool's SVG, with its version, for
+// keys of caches kept across runs: another Graphviz never serves an old
+// drawing. Native: dot's version line; WASM: go-graphviz's module version.
+func (p *Pool) EngineID() string {
+	if p.cfg.Native != "" {
+		if _, v, err := NativeDot(p.cfg.Native); err == nil {
+			return "native " + v
+		}
+		return "native " + p.cfg.Native
+	}
+	id := "go-graphviz"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "github.com/goccy/go-graphviz" {
+				id += "@" + m.Version
+			}
+		}
+	}
+	return id
+}
