@@ -66,6 +66,12 @@ func (x *exportStore) get(ctx context.Context, cache *respCache, key string, bui
 	x.mu.Lock()
 	e, ok := x.items[key]
 	if !ok {
+		// A build that finished since the caller looked in cache has
+		// filed its body there (under x.mu): do not build it again.
+		if b, hit := cache.get(key); hit {
+			x.mu.Unlock()
+			return &export{body: b}, nil
+		}
 		e = &export{done: make(chan struct{})}
 		x.items[key] = e
 	}
