@@ -145,7 +145,38 @@ func (b *builder) path() error {
 			b.show(h.To)
 		}
 	}
+	b.post = orientPath
 	return nil
+}
+
+// orientPath lays a path answer out the way its hops are listed: each hop
+// runs from its From on the left to its To on the right, a hop walked
+// against its relation drawn backwards (the arrow still pointing the way
+// the relation goes, as the list's ← does), and every other edge between
+// the path's nodes is left out of the ranking, so it cannot turn the path
+// round.
+func orientPath(v *View) {
+	type pair = [2]string
+	forward, backward := map[pair]bool{}, map[pair]bool{}
+	for _, p := range v.Paths {
+		for _, h := range p {
+			if h.Forward {
+				forward[pair{h.From, h.To}] = true
+			} else {
+				backward[pair{h.To, h.From}] = true
+			}
+		}
+	}
+	for _, e := range v.Edges {
+		k := pair{e.From, e.To}
+		switch {
+		case forward[k]:
+		case backward[k]:
+			e.Back = true
+		default:
+			e.Loose = true
+		}
+	}
 }
 
 func (b *builder) hops(nodes []string) []Hop {

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/codeatlas/codeatlas/content"
+	"github.com/codeatlas/codeatlas/graph"
+)
+
+// TestPathFromEveryNodePage: every kind of node page offers "find a path
+// from here", and the link opens the path finder with From filled in.
+func TestPathFromEveryNodePage(t *testing.T) {
+	s := mustServer(t, loadFS(content.FS()), &fakeRenderer{})
+	h := s.Handler()
+	link := regexp.MustCompile(`<a class="pathfrom" href="([^"]+)">`)
+	for _, id := range []string{"p/etcd", "a/etcd/raft", "c/raft", "m/go.etcd.io/raft/v3"} {
+		t.Run(id, func(t *testing.T) {
+			w := get(t, h, "/"+id)
+			if w.Code != 200 {
+				t.Fatalf("GET /%s: %d", id, w.Code)
+			}
+			m := link.FindStringSubmatch(w.Body.String())
+			if m == nil {
+				t.Fatalf("/%s has no link to find a path from it", id)
+			}
+			u, err := url.Parse(html.UnescapeString(m[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Path != "/map" || u.Query().Get("view") != "path" || u.Query().Get("from") != id {
+				t.Fatalf("the link is %s, want the path finder from %s", u, id)
+			}
+			form := get(t, h, u.RequestURI())
+			if form.Code != 200 {
+				t.Fatalf("GET %s: %d", u, form.Code)
+			}
+			if want := `name="from" value="` + id + `"`; !strings.Contains(form.Body.String(), want) {
+				t.Errorf("the path finder from %s does not fill From (%s)", id, want)
+			}
+		})
+	}
+}
+
+// TestDownloadNames: a download is named after what it shows.
+func TestDownloadNames(t *testing.T) {
+	for _, tc := range []struct {
+		q    graph.Query
+		f    graph.Format
+		want string
+	}{
+		{graph.Query{View: graph.Overview}, graph.FormatSVG, "codeatlas-overview.svg"},
+		{graph.Query{View: graph.ConceptView, Focus: "c/raft"}, graph.FormatSVG, "codeatlas-raft.svg"},
+		{graph.Query{View: graph.ProjectView, Focus: "p/etcd"}, graph.FormatPNG, "codeatlas-etcd.png"},
+		{graph.Query{View: graph.Ego, Focus: "a/etcd/raft", Depth: 2}, graph.FormatSVG, "codeatlas-etcd-raft-depth2.svg"},
+		{graph.Query{View: graph.Ego, Focus: "m/github.com/hashicorp/raft", Depth: 1}, graph.FormatDOT, "codeatlas-github-com-hashicorp-raft-depth1.dot"},
+		{graph.Query{View: graph.PathView, From: "p/go-micro", To: "c/service-discovery"}, graph.FormatSVG, "codeatlas-go-micro-to-service-discovery.svg"},
+		{graph.Query{View: graph.Ego, Focus: "c/服务发现", Depth: 1}, graph.FormatJSON, "codeatlas-c-depth1.json"},
+		{graph.Query{View: graph.Full}, graph.FormatGraphML, "codeatlas-full.graphml"},
+	} {
+		if got := downloadName(tc.q, tc.f); got != tc.want {
+			t.Errorf("downloadName(%+v, %s) = %q, want %q", tc.q, tc.f, got, tc.want)
+		}
+	}
+}
+
+// TestDownloadLinks: a map page's download links ask for ?download=1 and
+// name the file after the view; the file's node links then lead back to
+// the site the request came to (or --base-url), and a bent Host header
+// leaves them relative.
+func TestDownloadLinks(t *testing.T) {
+	s := mustServer(t, loadFS(content.FS()), &fakeRenderer{})
+	h := s.Handler()
+	page := get(t, h, "/map?view=path&from=p/go-micro&to=c/service-discovery").Body.String()
+	if !strings.Contains(page, `download="codeatlas-go-micro-to-service-discovery.svg"`) || !strings.Contains(page, "download=1") {
+		t.Errorf("the path answer's download links are not named after it or do not ask for a download")
+	}
+	dot := "/map.dot?view=concept&focus=c/raft&download=1"
+	for _, tc := range []struct {
+		name, host, proto, want, not string
+	}{
+		{"OK", "atlas.example.org:8080", "", `URL="http://atlas.example.org:8080/c/raft"`, ""},
+		{"OK/https", "atlas.example.org", "https", `URL="https://atlas.example.org/c/raft"`, ""},
+		{"BentHost", "evil.example\"/><script>", "", `URL="/c/raft"`, "evil"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := []string{"Host", tc.host}
+			if tc.proto != "" {
+				req = append(req, "X-Forwarded-Proto", tc.proto)
+			}
+			w := getHost(t, h, dot, req...)
+			if w.Code != 200 {
+				t.Fatalf("GET %s: %d", dot, w.Code)
+			}
+			if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, `filename="codeatlas-raft.dot"`) {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			body := w.Body.String()
+			if !strings.Contains(body, tc.want) {
+				t.Errorf("the download has no %s", tc.want)
+			}
+			if tc.not != "" && strings.Contains(body, tc.not) {
+				t.Errorf("the download carries %q", tc.not)
+			}
+		})
+	}
+	// Without ?download=1 (the page's own use), links stay relative.
+	if body := get(t, h, "/map.dot?view=concept&focus=c/raft").Body.String(); !strings.Contains(body, `URL="/c/raft"`) {
+		t.Error("a map asked for without download=1 has absolute links")
+	}
+	t.Run("BaseURL", func(t *testing.T) {
+		s := mustServer(t, loadFS(content.FS()), &fakeRenderer{})
+		s.cfg.BaseURL = "https://atlas.example.org/notes/"
+		w := get(t, s.Handler(), dot)
+		if !strings.Contains(w.Body.String(), `URL="https://atlas.example.org/notes/c/raft"`) {
+			t.Error("the download's links do not start with --base-url")
+		}
+	})
+}
+
+// getHost is get with the request's Host (and other headers) set.
+func getHost(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("GET", target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
