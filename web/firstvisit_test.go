@@ -138,3 +138,61 @@ func getHost(t *testing.T, h http.Handler, target string, header ...string) *htt
 	h.ServeHTTP(w, req)
 	return w
 }
+
+// TestArticleSidebar: "the same concept in other projects" puts the
+// articles whose subject the concept is first (gRPC's balancer under load
+// balancing beside Traefik's balancers), shows at most sameIdeaArticles a
+// concept and says how many more there are, with a link to the concept's
+// page; "Linked from" lists each linking page once and no concept page,
+// whose list of articles the sidebar already shows.
+func TestArticleSidebar(t *testing.T) {
+	s := mustServer(t, loadFS(content.FS()), &fakeRenderer{})
+	body := get(t, s.Handler(), "/a/traefik/balancer").Body.String()
+	section := func(class string) string {
+		i := strings.Index(body, `<section class="`+class+`">`)
+		if i < 0 {
+			t.Fatalf("no %s section", class)
+		}
+		j := strings.Index(body[i:], "</section>")
+		return body[i : i+j]
+	}
+	same := section("same-idea")
+	groups := strings.Split(same, "<h3>")[1:]
+	if len(groups) == 0 || len(groups) > sameIdeaConcepts {
+		t.Fatalf("%d concepts in the sidebar, want 1 to %d", len(groups), sameIdeaConcepts)
+	}
+	href := regexp.MustCompile(`<li><a href="([^"]+)"`)
+	var lb string
+	for _, g := range groups {
+		if n := len(href.FindAllString(g, -1)); n > sameIdeaArticles {
+			t.Errorf("a concept lists %d articles, over %d", n, sameIdeaArticles)
+		}
+		if strings.HasPrefix(g, `<a href="/c/load-balancing">`) {
+			lb = g
+		}
+	}
+	if !strings.HasPrefix(groups[0], `<a href="/c/load-balancing">`) {
+		t.Errorf("the first concept is not the article's first subject, load balancing: %.80s", groups[0])
+	}
+	first := href.FindStringSubmatch(lb)
+	if first == nil || first[1] != "/a/grpc/balancer" {
+		t.Errorf("under load balancing the first article is %v, want gRPC's balancer", first)
+	}
+	if !regexp.MustCompile(`<li class="more"><a href="/c/load-balancing">and \d+ more`).MatchString(lb) {
+		t.Error(`load balancing does not say "and N more" with a link to its page`)
+	}
+	linked := section("backlinks")
+	seen := map[string]bool{}
+	for _, m := range href.FindAllStringSubmatch(linked, -1) {
+		if strings.HasPrefix(m[1], "/c/") {
+			t.Errorf("Linked from repeats the concept page %s", m[1])
+		}
+		if seen[m[1]] {
+			t.Errorf("Linked from lists %s twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+	if len(seen) == 0 {
+		t.Error("Linked from is empty")
+	}
+}
