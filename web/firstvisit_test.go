@@ -6,11 +6,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/graph"
+	"github.com/codeatlas/codeatlas/graph/render"
 )
 
 // TestPathFromEveryNodePage: every kind of node page offers "find a path
@@ -194,5 +197,47 @@ func TestArticleSidebar(t *testing.T) {
 	}
 	if len(seen) == 0 {
 		t.Error("Linked from is empty")
+	}
+}
+
+// TestDownloadLegendSmall: the legend drawn into a downloaded path answer
+// is a narrow column beside it, not a band wider than the answer (each key
+// used to take a rank of its own across the whole drawing).
+func TestDownloadLegendSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders with the real pool")
+	}
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
+	defer pool.Close()
+	s := mustServer(t, loadFS(content.FS()), pool)
+	w := get(t, s.Handler(), "/map.svg?view=path&from=p/go-micro&to=c/service-discovery&download=1")
+	if w.Code != 200 {
+		t.Fatalf("GET: %d %s", w.Code, w.Body)
+	}
+	svg := w.Body.String()
+	vb := regexp.MustCompile(`viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"`).FindStringSubmatch(svg)
+	i := strings.Index(svg, `class="cluster legend"`)
+	if vb == nil || i < 0 {
+		t.Fatalf("no viewBox or no legend in the download")
+	}
+	d := regexp.MustCompile(`<path [^>]*d="([^"]+)"`).FindStringSubmatch(svg[i:])
+	if d == nil {
+		t.Fatal("the legend has no outline")
+	}
+	minX, maxX, minY, maxY := 1e9, -1e9, 1e9, -1e9
+	for _, p := range regexp.MustCompile(`(-?[\d.]+),(-?[\d.]+)`).FindAllStringSubmatch(d[1], -1) {
+		x, _ := strconv.ParseFloat(p[1], 64)
+		y, _ := strconv.ParseFloat(p[2], 64)
+		minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+	}
+	W, _ := strconv.ParseFloat(vb[3], 64)
+	H, _ := strconv.ParseFloat(vb[4], 64)
+	lw, lh := maxX-minX, maxY-minY
+	t.Logf("legend %.0fx%.0f pt in a %.0fx%.0f pt drawing", lw, lh, W, H)
+	if lw > W/5 || lw*lh > W*H/10 {
+		t.Errorf("the legend is %.0fx%.0f pt in a %.0fx%.0f pt drawing, want at most a fifth of its width and a tenth of its area", lw, lh, W, H)
+	}
+	if strings.Contains(svg, "outside this view") {
+		t.Error("the path answer's legend counts edges outside the view")
 	}
 }
