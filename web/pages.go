@@ -138,9 +138,12 @@ type articleData struct {
 	Map        template.HTML
 	MapURL     string
 	Backlinks  []evidenceRow
-	SameIdea   []sameIdea
-	Prev, Next *nodeLink
-	Headings   []extract.Heading
+	// MoreBacklinks are the linking pages past the first backlinksShown,
+	// folded.
+	MoreBacklinks []evidenceRow
+	SameIdea      []sameIdea
+	Prev, Next    *nodeLink
+	Headings      []extract.Heading
 }
 
 type sameIdea struct {
@@ -211,6 +214,9 @@ func (s *Server) articleData(c *gin.Context, l *loc, n *graph.Node) articleData 
 	d.Drift = newDriftBanner(n.Doc)
 	d.Map, d.MapURL = s.localMap(ctx, l, id)
 	d.Backlinks = l.backlinks(id)
+	if len(d.Backlinks) > backlinksShown {
+		d.Backlinks, d.MoreBacklinks = d.Backlinks[:backlinksShown], d.Backlinks[backlinksShown:]
+	}
 	d.SameIdea = l.sameConcept(n, d.Concepts)
 	for _, e := range st.graph.Out(id) {
 		if e.Has(extract.Next) {
@@ -411,8 +417,10 @@ func (l *loc) relatedNodes(id string, k graph.Kind) []nodeLink {
 // in other projects": uncapped, it made a page twice as long as its
 // article. The rest of a concept's articles are on its page ("and N more").
 const (
-	sameIdeaArticles = 5
-	sameIdeaConcepts = 6
+	sameIdeaArticles = 4
+	sameIdeaConcepts = 5
+	// backlinksShown linking pages show; the others fold under "N more".
+	backlinksShown = 6
 )
 
 // sameConcept lists, per concept of the article, articles of other projects
