@@ -57,7 +57,9 @@ var relationStyle = map[extract.Relation]string{
 	extract.Contains: `style=bold`,
 	extract.Next:     `style=dotted`,
 	extract.Links:    `style=solid`,
-	extract.Mentions: `style=dashed`,
+	// Dashed is for passing mentions and comparisons (the legend says
+	// so); an established mention is a plain line.
+	extract.Mentions: `style=solid`,
 	extract.Uses:     `style=bold, penwidth=2`,
 	extract.Broader:  `arrowhead=empty`,
 	extract.Related:  `style=dotted, arrowhead=none`,
