@@ -57,7 +57,9 @@ var relationStyle = map[extract.Relation]string{
 	extract.Contains: `style=bold`,
 	extract.Next:     `style=dotted`,
 	extract.Links:    `style=solid`,
-	extract.Mentions: `style=dashed`,
+	// Dashed is for passing mentions and comparisons (the legend says
+	// so); an established mention is a plain line.
+	extract.Mentions: `style=solid`,
 	extract.Uses:     `style=bold, penwidth=2`,
 	extract.Broader:  `arrowhead=empty`,
 	extract.Related:  `style=dotted, arrowhead=none`,
@@ -277,30 +279,43 @@ func writeNode(p func(string, ...any), n *ViewNode, rank int, opt DOTOptions, gi
 	p("];\n")
 }
 
+// writeLegend draws the key of the node kinds, and what the view leaves
+// out, as one narrow column of small keys: all in one rank, so that in the
+// left-to-right layout it stands beside the map rather than across it
+// (each key in a rank of its own made the legend of a four-node path
+// answer wider than the answer).
 func writeLegend(p func(string, ...any), v *View, gid string) {
 	present := map[Kind]bool{}
 	for _, n := range v.Nodes {
 		present[n.Kind] = true
 	}
-	p("  subgraph \"cluster_legend\" {\n    id=%s; class=\"legend\"; label=\"Legend\"; style=\"rounded,dashed\"; color=\"#c9d1d9\"; fontsize=10;\n", Quote(gid+"-legend"))
-	prev := ""
+	p("  subgraph \"cluster_legend\" {\n    id=%s; class=\"legend\"; label=\"Legend\"; style=\"rounded,dashed\"; color=\"#c9d1d9\"; fontsize=9; margin=4;\n", Quote(gid+"-legend"))
+	var keys []string
 	for _, k := range append(append([]Kind(nil), Kinds...), Stub) {
 		if !present[k] {
 			continue
 		}
 		st := kindStyle[k]
 		id := "legend/" + string(k)
-		p("    %s [id=%s, class=\"legend\", label=%s, shape=%s, fillcolor=%s, color=%s, fontsize=9];\n", Quote(id), Quote(gid+"-"+id), Quote(string(k)), st.shape, Quote(st.fill), Quote(st.stroke))
-		if prev != "" {
-			p("    %s -> %s [style=invis];\n", Quote(prev), Quote(id))
-		}
-		prev = id
+		p("    %s [id=%s, class=\"legend\", label=%s, shape=%s, fillcolor=%s, color=%s, fontsize=8, width=0.5, height=0.2, margin=\"0.04,0.01\"];\n", Quote(id), Quote(gid+"-"+id), Quote(string(k)), st.shape, Quote(st.fill), Quote(st.stroke))
+		keys = append(keys, id)
 	}
 	if v.Hidden > 0 {
-		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d relations not drawn (see the text version)", v.Hidden)))
+		p("    \"legend/hidden\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=8, height=0.2, label=%s];\n", Quote(gid+"-legend/hidden"), Quote(fmt.Sprintf("%d relations not drawn\n(see the text version)", v.Hidden)))
+		keys = append(keys, "legend/hidden")
 	}
-	if v.Outside > 0 {
-		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=9, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges of the focus lead outside this view", v.Outside)))
+	// A path answer lists its hops; how many other edges its ends have
+	// means nothing to a reader of it.
+	if v.Outside > 0 && v.Query.View != PathView {
+		p("    \"legend/outside\" [id=%s, class=\"legend\", shape=plaintext, style=\"\", fontsize=8, height=0.2, label=%s];\n", Quote(gid+"-legend/outside"), Quote(fmt.Sprintf("%d edges of the focus lead\noutside this view", v.Outside)))
+		keys = append(keys, "legend/outside")
+	}
+	if len(keys) > 1 {
+		p("    {rank=same;")
+		for _, k := range keys {
+			p(" %s;", Quote(k))
+		}
+		p("}\n")
 	}
 	p("  }\n")
 }

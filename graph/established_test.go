@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"testing"
+	"testing/fstest"
 
 	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/extract"
@@ -130,4 +131,39 @@ func hopNames(p []graph.Hop) []string {
 		out = append(out, h.From+"→"+h.To)
 	}
 	return out
+}
+
+// TestPathPrefersEstablishedDirection: between two nodes related both
+// ways, a hop shows, and costs, the established relation. Project x
+// mentions Raft once in passing; Raft's page links x: the path from x to
+// Raft is that one established hop, walked against its relation.
+func TestPathPrefersEstablishedDirection(t *testing.T) {
+	notes := fstest.MapFS{
+		"SUMMARY.md":       {Data: []byte("- [X](x/index.md)\n")},
+		"x/index.md":       {Data: []byte("---\nkind: project\ntitle: X\n---\nX is simpler than a raft cluster.\n")},
+		"concepts/raft.md": {Data: []byte("---\nkind: concept\ntitle: Raft\naliases: [raft]\n---\nUsed by [X](../x/index.md).\n")},
+	}
+	c, err := extract.Load(notes, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := g.View(graph.Query{View: graph.PathView, From: "p/x", To: "c/raft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Paths) != 1 || len(v.Paths[0]) != 1 {
+		t.Fatalf("paths %+v, want one hop", v.Paths)
+	}
+	h := v.Paths[0][0]
+	ok := false
+	for _, r := range h.Relations {
+		ok = ok || r.Established()
+	}
+	if !ok || h.Forward {
+		t.Errorf("the hop is %v (forward %v), want Raft's link to X, walked backwards", h.Relations, h.Forward)
+	}
 }

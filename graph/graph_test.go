@@ -563,3 +563,64 @@ func TestWriteJSONStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestPathReadsLikeItsList: a path answer is drawn the way its hops are
+// listed, each hop's From before its To (a hop against its relation drawn
+// backwards, dir=back), the other edges out of the ranking, and its legend
+// has no line about edges outside the view.
+func TestPathReadsLikeItsList(t *testing.T) {
+	_, g := mustLoad(t)
+	for _, q := range []graph.Query{
+		{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"},
+		{View: graph.PathView, From: "a/etcd/raft", To: "a/consul/catalog"},
+	} {
+		t.Run(q.From+"->"+q.To, func(t *testing.T) {
+			v, err := g.View(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := v.WriteDOT(&buf, graph.DOTOptions{Legend: true}); err != nil {
+				t.Fatal(err)
+			}
+			lines := map[string]string{} // `"a" -> "b"` -> its attributes
+			for _, l := range strings.Split(buf.String(), "\n") {
+				l = strings.TrimSpace(l)
+				if i := strings.Index(l, " ["); i > 0 && strings.Contains(l[:i], " -> ") {
+					lines[l[:i]] = l[i:]
+				}
+			}
+			hops := map[string]bool{}
+			backs := 0
+			for _, p := range v.Paths {
+				for _, h := range p {
+					k := graph.Quote(h.From) + " -> " + graph.Quote(h.To)
+					hops[k] = true
+					attrs, ok := lines[k]
+					if !ok {
+						t.Errorf("hop %s is not drawn from left to right", k)
+						continue
+					}
+					if strings.Contains(attrs, "constraint=false") {
+						t.Errorf("hop %s is left out of the ranking", k)
+					}
+					if back := strings.Contains(attrs, "dir=back"); back == h.Forward {
+						t.Errorf("hop %s: dir=back is %v, want %v (the relation's direction)", k, back, !h.Forward)
+					}
+					if !h.Forward {
+						backs++
+					}
+				}
+			}
+			for k, attrs := range lines {
+				if !hops[k] && !strings.Contains(attrs, "style=invis") && !strings.Contains(attrs, "constraint=false") {
+					t.Errorf("edge %s, on no hop, ranks the path's nodes", k)
+				}
+			}
+			if strings.Contains(buf.String(), "outside this view") {
+				t.Error("the path's legend counts edges outside the view")
+			}
+			t.Logf("%d hops, %d against their relation", len(hops), backs)
+		})
+	}
+}

@@ -64,22 +64,40 @@ func (b *builder) cheapest(from, to string) (map[string]int, map[string][]string
 	return dist, preds
 }
 
-// hopCost is 1 when a relation the view keeps on the edge the hop shows
-// (a to c if there is one, else c to a; see hops) is established, weakHop
-// otherwise.
+// hopCost is 1 when a relation the view keeps between a and c, in either
+// direction, is established, weakHop otherwise.
 func (b *builder) hopCost(a, c string) int {
-	e := b.g.edge(a, c)
-	if e == nil {
-		e = b.g.edge(c, a)
+	if _, _, ok := b.hopEdge(a, c); ok {
+		return 1
 	}
-	if e != nil {
-		for _, r := range b.keep(e.Relations) {
+	return weakHop
+}
+
+// hopEdge is the edge a hop from a to c shows and whether it runs a to c:
+// of the two directions, one with an established relation the view keeps
+// (a to c first), else a to c if there is one, else c to a. ok reports
+// whether the edge is established. Traefik mentions load balancing in
+// passing while the concept's page links Traefik's balancer: the hop shows
+// the established one.
+func (b *builder) hopEdge(a, c string) (e *Edge, forward, ok bool) {
+	fw, bw := b.g.edge(a, c), b.g.edge(c, a)
+	for _, x := range []struct {
+		e       *Edge
+		forward bool
+	}{{fw, true}, {bw, false}} {
+		if x.e == nil {
+			continue
+		}
+		for _, r := range b.keep(x.e.Relations) {
 			if r.Established() {
-				return 1
+				return x.e, x.forward, true
 			}
 		}
 	}
-	return weakHop
+	if fw != nil {
+		return fw, true, false
+	}
+	return bw, false, false
 }
 
 type costItem struct {
@@ -145,17 +163,46 @@ func (b *builder) path() error {
 			b.show(h.To)
 		}
 	}
+	b.post = orientPath
 	return nil
+}
+
+// orientPath lays a path answer out the way its hops are listed: each hop
+// runs from its From on the left to its To on the right, a hop walked
+// against its relation drawn backwards (the arrow still pointing the way
+// the relation goes, as the list's ← does), and every other edge between
+// the path's nodes is left out of the ranking, so it cannot turn the path
+// round.
+func orientPath(v *View) {
+	type pair = [2]string
+	forward, backward := map[pair]bool{}, map[pair]bool{}
+	for _, p := range v.Paths {
+		for _, h := range p {
+			if h.Forward {
+				forward[pair{h.From, h.To}] = true
+			} else {
+				backward[pair{h.To, h.From}] = true
+			}
+		}
+	}
+	for _, e := range v.Edges {
+		k := pair{e.From, e.To}
+		switch {
+		case forward[k]:
+		case backward[k]:
+			e.Back = true
+		default:
+			e.Loose = true
+		}
+	}
 }
 
 func (b *builder) hops(nodes []string) []Hop {
 	var hops []Hop
 	for i := 1; i < len(nodes); i++ {
 		h := Hop{From: nodes[i-1], To: nodes[i]}
-		if e := b.g.edge(h.From, h.To); e != nil {
-			h.Forward = true
-			h.Relations = b.keep(e.Relations)
-		} else if e := b.g.edge(h.To, h.From); e != nil {
+		if e, forward, _ := b.hopEdge(h.From, h.To); e != nil {
+			h.Forward = forward
 			h.Relations = b.keep(e.Relations)
 		}
 		hops = append(hops, h)

@@ -62,10 +62,18 @@ func fastKey(r *http.Request) (string, bool) {
 	if r.Method != http.MethodGet || !replayable(r.URL.Path) || r.Header.Get("Range") != "" {
 		return "", false
 	}
-	if acceptsGzip(r) {
-		return r.URL.RequestURI() + "\x00gzip", true
+	key := r.URL.RequestURI()
+	if strings.Contains(r.URL.RawQuery, "download=") {
+		// A download's links start with the host it was asked from.
+		key += "\x00" + r.Host + "\x00" + r.Header.Get("X-Forwarded-Proto")
+		if r.TLS != nil {
+			key += "\x00tls"
+		}
 	}
-	return r.URL.RequestURI(), true
+	if acceptsGzip(r) {
+		return key + "\x00gzip", true
+	}
+	return key, true
 }
 
 // replayable paths are those whose answer depends only on the site

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -27,15 +28,22 @@ const localMapID = "local"
 
 // dotOptions links nodes to their pages (in the page's language) and stubs
 // to their narrower maps, and words the labels. A download carries its
-// legend; a page shows it beside the map.
-func dotOptions(l *loc, gid string, download bool) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: l.node, StubURL: l.mapURL, GraphID: gid, Compact: gid == localMapID,
+// legend; a page shows it beside the map. base ("https://host", or "")
+// prefixes the links: a file saved from the site opens the site's pages
+// wherever it is kept.
+func dotOptions(l *loc, gid string, download bool, base string) graph.DOTOptions {
+	node, stub := l.node, l.mapURL
+	if base != "" {
+		node = func(id string) string { return base + l.node(id) }
+		stub = func(q graph.Query) string { return base + l.mapURL(q) }
+	}
+	return graph.DOTOptions{NodeURL: node, StubURL: stub, GraphID: gid, Compact: gid == localMapID,
 		Legend: download, Label: l.nodeText}
 }
 
-func viewDOT(l *loc, v *graph.View, gid string, download bool) []byte {
+func viewDOT(l *loc, v *graph.View, gid string, download bool, base string) []byte {
 	var buf bytes.Buffer
-	_ = v.WriteDOT(&buf, dotOptions(l, gid, download))
+	_ = v.WriteDOT(&buf, dotOptions(l, gid, download, base))
 	return buf.Bytes()
 }
 
@@ -52,7 +60,7 @@ func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, e
 func (s *Server) renderView(ctx context.Context, l *loc, v *graph.View, gid string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
-	return s.cfg.Renderer.Render(ctx, viewDOT(l, v, gid, false), v.Query.Layout, "svg")
+	return s.cfg.Renderer.Render(ctx, viewDOT(l, v, gid, false, ""), v.Query.Layout, "svg")
 }
 
 // etag is a weak validator of (server process, graph version, static
@@ -226,14 +234,92 @@ func (s *Server) exportLinks(l *loc, q graph.Query) []exportLink {
 		if s.cfg.StaticSite {
 			continue
 		}
-		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: l.exportURL(q, f), File: downloadName(q, f)})
+		// ?download=1: the file is named after the view and its links
+		// lead back to this site.
+		out = append(out, exportLink{Label: strings.ToUpper(string(f)), URL: l.exportURL(q, f) + "&download=1", File: downloadName(q, f)})
 	}
 	return out
 }
 
-// downloadName is the file name a download of the view of q is saved as.
+// downloadName is the file name a download of the view of q is saved as,
+// named after what it shows: codeatlas-raft.svg (the concept map of Raft),
+// codeatlas-etcd-raft-depth2.svg (two steps around etcd's Raft article),
+// codeatlas-go-micro-to-service-discovery.svg (a path), codeatlas-overview.svg.
 func downloadName(q graph.Query, f graph.Format) string {
-	return "codeatlas-" + string(q.View) + "." + string(f)
+	name := string(q.View)
+	switch q.View {
+	case graph.PathView:
+		name = fileSlug(q.From) + "-to-" + fileSlug(q.To)
+	case graph.Ego:
+		name = fileSlug(q.Focus) + "-depth" + strconv.Itoa(max(q.Depth, 1))
+	case graph.ProjectView, graph.ConceptView:
+		if q.Focus != "" {
+			name = fileSlug(q.Focus)
+		}
+	}
+	return "codeatlas-" + name + "." + string(f)
+}
+
+// fileSlug is a node id as part of a file name: without its kind prefix,
+// lower case letters, digits and single dashes (a/etcd/raft: etcd-raft;
+// m/github.com/hashicorp/raft: github-com-hashicorp-raft). A name of other
+// scripts only keeps its id's kind, so no file is named "codeatlas-.svg".
+func fileSlug(id string) string {
+	kind, rest, ok := strings.Cut(id, "/")
+	if !ok {
+		rest = id
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(rest) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return kind
+	}
+	if b.Len() > 80 {
+		return strings.TrimRight(b.String()[:80], "-")
+	}
+	return b.String()
+}
+
+// siteBase is what the links of a downloaded file start with: the
+// configured --base-url, else the scheme and host the request came to; ""
+// (links relative to the site) when the Host header is not a plain host.
+func (s *Server) siteBase(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	if !plainHost(r.Host) {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// plainHost reports whether h is a host name or address with an optional
+// port, and nothing else a link could be bent with.
+func plainHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // contentType is the media type a format is served as.
@@ -267,11 +353,17 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 		}
 		l := s.loc(c, st)
 		key := string(f) + " " + l.lang + " " + q.Key()
+		base := ""
+		if c.Query("download") != "" {
+			// A saved file's links lead back to the site it came from.
+			base = s.siteBase(c.Request)
+			key += " " + base
+		}
 		if notModified(c, s.etag(st, key)) {
 			return
 		}
 		if f.Drawn() {
-			s.renderExport(c, st, key, f, q)
+			s.renderExport(c, st, key, f, q, base)
 			return
 		}
 		exportHeaders(c, f, q)
@@ -280,7 +372,7 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			return v.Write(w, f, dotOptions(l, "map", true))
+			return v.Write(w, f, dotOptions(l, "map", true, base))
 		})
 		if b != nil {
 			s.sendExport(c, st, key, f, q, b)
@@ -290,7 +382,7 @@ func (s *Server) mapExport(f graph.Format) gin.HandlerFunc {
 
 // renderExport answers a picture of a view, rendered through the
 // renderer's cache.
-func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query) {
+func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Format, q graph.Query, base string) {
 	if b, ok := st.cache.get(key); ok {
 		s.sendExport(c, st, key, f, q, b)
 		return
@@ -302,7 +394,7 @@ func (s *Server) renderExport(c *gin.Context, st *site, key string, f graph.Form
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RenderTimeout)
 	defer cancel()
-	b, err := s.cfg.Renderer.Render(ctx, viewDOT(s.loc(c, st), v, "map", true), v.Query.Layout, string(f))
+	b, err := s.cfg.Renderer.Render(ctx, viewDOT(s.loc(c, st), v, "map", true, base), v.Query.Layout, string(f))
 	if err != nil {
 		s.fail(c, err)
 		return

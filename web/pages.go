@@ -88,6 +88,8 @@ func (p pageData) MapURL() string { return p.l.prefix + "/map" }
 
 type nodeLink struct {
 	ID, Label, LabelZh, Kind, URL string
+	// Project names the article's project where a list mixes projects.
+	Project string
 }
 
 type evidenceRow struct {
@@ -136,14 +138,18 @@ type articleData struct {
 	Map        template.HTML
 	MapURL     string
 	Backlinks  []evidenceRow
-	SameIdea   []sameIdea
-	Prev, Next *nodeLink
-	Headings   []extract.Heading
+	// MoreBacklinks are the linking pages past the first backlinksShown,
+	// folded.
+	MoreBacklinks []evidenceRow
+	SameIdea      []sameIdea
+	Prev, Next    *nodeLink
+	Headings      []extract.Heading
 }
 
 type sameIdea struct {
 	Concept  nodeLink
 	Articles []nodeLink
+	More     int // articles left out, on the concept's page
 }
 
 // lookup finds the node of a route, or answers 404 with suggestions.
@@ -207,16 +213,9 @@ func (s *Server) articleData(c *gin.Context, l *loc, n *graph.Node) articleData 
 	d.RepoURL, d.Upstream, d.Symbols = upstreamLinks(n.Doc)
 	d.Drift = newDriftBanner(n.Doc)
 	d.Map, d.MapURL = s.localMap(ctx, l, id)
-	for _, e := range st.graph.In(id) {
-		for _, r := range e.Relations {
-			if r.Kind != extract.Links {
-				continue
-			}
-			from, _ := st.graph.Node(e.From)
-			for _, ev := range r.Evidence {
-				d.Backlinks = append(d.Backlinks, evidenceRow{From: l.link(from), Kind: string(r.Kind), Evidence: ev})
-			}
-		}
+	d.Backlinks = l.backlinks(id)
+	if len(d.Backlinks) > backlinksShown {
+		d.Backlinks, d.MoreBacklinks = d.Backlinks[:backlinksShown], d.Backlinks[backlinksShown:]
 	}
 	d.SameIdea = l.sameConcept(n, d.Concepts)
 	for _, e := range st.graph.Out(id) {
@@ -234,6 +233,41 @@ func (s *Server) articleData(c *gin.Context, l *loc, n *graph.Node) articleData 
 		}
 	}
 	return d
+}
+
+// namedAt is 1 + the place of concept id in d's front matter concepts, or
+// 0 when d does not name it.
+func namedAt(d *extract.Document, id string) int {
+	if d == nil {
+		return 0
+	}
+	for i, c := range d.Concepts {
+		if "c/"+c == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// backlinks are the pages that link to id, each once with its first
+// linking sentence. Concept pages are left out: their lists of articles
+// ("Articles in the atlas: ...") are what the sidebar's "same concept in
+// other projects" already shows, and the article's concepts head it.
+func (l *loc) backlinks(id string) []evidenceRow {
+	var out []evidenceRow
+	for _, e := range l.st.graph.In(id) {
+		from, _ := l.st.graph.Node(e.From)
+		if from == nil || from.Kind == graph.Concept {
+			continue
+		}
+		for _, r := range e.Relations {
+			if r.Kind == extract.Links && len(r.Evidence) > 0 {
+				out = append(out, evidenceRow{From: l.link(from), Kind: string(r.Kind), Evidence: r.Evidence[0]})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // upstreamLinks lists the cited paths, at the pinned commit, and the cited
@@ -379,24 +413,88 @@ func (l *loc) relatedNodes(id string, k graph.Kind) []nodeLink {
 	return out
 }
 
+// sameIdeaArticles and sameIdeaConcepts cap the sidebar's "same concept
+// in other projects": uncapped, it made a page twice as long as its
+// article. The rest of a concept's articles are on its page ("and N more").
+const (
+	sameIdeaArticles = 4
+	sameIdeaConcepts = 5
+	// backlinksShown linking pages show; the others fold under "N more".
+	backlinksShown = 6
+)
+
 // sameConcept lists, per concept of the article, articles of other projects
-// that touch it.
+// that touch it, the most relevant first: those that name the concept in
+// their front matter (the earlier, the more it is their subject), then
+// those whose relation to it is otherwise established (a heading, code,
+// repeated mentions) before passing mentions, then by how much evidence
+// there is. The article's concepts come in the same order.
 func (l *loc) sameConcept(n *graph.Node, concepts []nodeLink) []sameIdea {
 	g := l.st.graph
-	var out []sameIdea
-	for _, c := range concepts {
-		si := sameIdea{Concept: c}
-		for _, e := range g.In(c.ID) {
-			other, _ := g.Node(e.From)
-			if other.Kind == graph.Article && other.Project != n.Project && e.Has(extract.Mentions) {
-				si.Articles = append(si.Articles, l.link(other))
+	type ranked struct {
+		link        nodeLink
+		named       int // 1 + the concept's place in the article's front matter; 0 when not named there
+		established bool
+		weight      int
+	}
+	byRelevance := func(rs []ranked) {
+		sort.SliceStable(rs, func(i, j int) bool {
+			a, b := rs[i], rs[j]
+			if (a.named != 0) != (b.named != 0) {
+				return a.named != 0
 			}
+			if a.named != b.named {
+				return a.named < b.named
+			}
+			if a.established != b.established {
+				return a.established
+			}
+			if a.weight != b.weight {
+				return a.weight > b.weight
+			}
+			return a.link.Label < b.link.Label
+		})
+	}
+	own := map[string]ranked{}
+	for _, e := range g.Out(n.ID) {
+		own[e.To] = ranked{established: e.Established(), weight: e.Weight()}
+	}
+	var cs []ranked
+	for _, c := range concepts {
+		r := own[c.ID]
+		r.link, r.named = c, namedAt(n.Doc, c.ID)
+		cs = append(cs, r)
+	}
+	byRelevance(cs)
+	var out []sameIdea
+	for _, c := range cs {
+		var rs []ranked
+		for _, e := range g.In(c.link.ID) {
+			other, _ := g.Node(e.From)
+			if other == nil || other.Kind != graph.Article || other.Project == n.Project || !(e.Has(extract.Mentions) || e.Has(extract.Links)) {
+				continue
+			}
+			lk := l.link(other)
+			if p, _ := g.Node("p/" + other.Project); p != nil {
+				lk.Project = l.label(p)
+			}
+			rs = append(rs, ranked{link: lk, named: namedAt(other.Doc, c.link.ID), established: e.Established(), weight: e.Weight()})
 		}
-		if len(si.Articles) > 8 {
-			si.Articles = si.Articles[:8]
+		if len(rs) == 0 {
+			continue
 		}
-		if len(si.Articles) > 0 {
-			out = append(out, si)
+		byRelevance(rs)
+		si := sameIdea{Concept: c.link}
+		for i, r := range rs {
+			if i == sameIdeaArticles {
+				si.More = len(rs) - i
+				break
+			}
+			si.Articles = append(si.Articles, r.link)
+		}
+		out = append(out, si)
+		if len(out) == sameIdeaConcepts {
+			break
 		}
 	}
 	return out

@@ -60,6 +60,10 @@ type Config struct {
 	// host over HTTP/1.1, and six idle event streams would stall the
 	// seventh tab.
 	Live bool
+	// BaseURL ("https://atlas.example.org") starts the links of downloaded
+	// maps (serve --base-url); empty, they start with the scheme and host
+	// each request came to.
+	BaseURL string
 }
 
 // Server is the explorer. Handler is safe for concurrent use; Reload swaps

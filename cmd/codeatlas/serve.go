@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime"
@@ -17,7 +18,7 @@ import (
 )
 
 func newServe() *cobra.Command {
-	var dir, addr, static, engine string
+	var dir, addr, static, engine, baseURL string
 	var watch, open, verbose bool
 	var cache *cacheFlags
 	cmd := &cobra.Command{
@@ -33,7 +34,10 @@ func newServe() *cobra.Command {
 				level = slog.LevelDebug
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
-			cfg := web.Config{Logger: log, Live: watch && dir != ""}
+			if u, err := url.Parse(baseURL); baseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+				return fmt.Errorf("--base-url %q: want http(s)://host[/path]", baseURL)
+			}
+			cfg := web.Config{Logger: log, Live: watch && dir != "", BaseURL: baseURL}
 			if static != "" {
 				fsys, err := dirFS(static)
 				if err != nil {
@@ -76,6 +80,7 @@ func newServe() *cobra.Command {
 	cmd.Flags().BoolVar(&watch, "watch", false, "rebuild when the notes change (with --content)")
 	cmd.Flags().BoolVar(&open, "open", false, "open the explorer in a browser")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	cmd.Flags().StringVar(&baseURL, "base-url", "", "the site's public address (https://atlas.example.org), which the links of downloaded maps start with (default: the address each request came to)")
 	cmd.Flags().StringVar(&static, "static", "", "serve the front end (a copy of web/static) from this folder, read again on every change")
 	_ = cmd.MarkFlagDirname("static")
 	return cmd

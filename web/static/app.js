@@ -360,12 +360,17 @@
     svg.addEventListener("mouseleave", function () { clear(); });
     // On a touch screen there is no hover: the first tap on a node shows
     // its name and neighbours, a second tap on it opens its page.
-    var touch = false;
+    // A tap sends mouseover (and focus) before its click, which shows
+    // the node already: the node a tap opens is the one the previous tap
+    // showed, not the one shown.
+    var touch = false, tapped = null;
     svg.addEventListener("pointerdown", function (ev) { touch = ev.pointerType === "touch"; });
     svg.addEventListener("click", function (ev) {
       var id = nodeFor(ev.target);
-      if (!touch || !id || id === current) return;
+      if (!touch || !id) { tapped = null; return; }
+      if (id === tapped) return;
       ev.preventDefault();
+      tapped = id;
       show(id);
     });
     svg.addEventListener("focusin", function (ev) { var id = nodeFor(ev.target); if (id) show(id); });
@@ -576,6 +581,30 @@
     });
   }
 
+  // ---- touch targets ----
+  // touchTargets gives every node of a map a hit area at least 24 css px
+  // across on a touch screen (WCAG 2.5.8): a transparent copy of its shape
+  // with a 24 px stroke that keeps its width on screen at any zoom, behind
+  // the shape and inside its link. A node of the overview is 24x7 px on a
+  // phone; a finger could not pick it. Pointers that hover keep the drawn
+  // shapes, so the edges between close nodes stay easy to point at.
+  function touchTargets(svg) {
+    if (!window.matchMedia || !window.matchMedia("(hover: none), (pointer: coarse)").matches) return;
+    $all("g.node", svg).forEach(function (g) {
+      var shape = $("a polygon, a ellipse, a path", g);
+      if (!shape || shape.classList.contains("hit")) return;
+      var hit = shape.cloneNode(false);
+      hit.removeAttribute("id");
+      hit.setAttribute("class", "hit");
+      // Through the CSSOM: the page's CSP refuses style attributes.
+      var st = hit.style;
+      st.fill = "transparent"; st.stroke = "transparent"; st.strokeWidth = "24px";
+      st.setProperty("vector-effect", "non-scaling-stroke"); st.pointerEvents = "all";
+      hit.setAttribute("aria-hidden", "true");
+      shape.parentNode.insertBefore(hit, shape);
+    });
+  }
+
   // offerLanguage shows the link to the page in the reader's language
   // when the browser prefers it; it never switches by itself.
   function offerLanguage() {
@@ -605,6 +634,7 @@
     if (mapSvg) {
       pz = PanZoom(mapSvg, function () { if (labels) labels.update(); });
       labels = Labels(mapSvg, { max: 18 });
+      touchTargets(mapSvg);
       try { hl = Highlighter(mapSvg, JSON.parse(mapEl.getAttribute("data-view") || "{\"edges\":[]}"), labels); } catch (e) { hl = null; }
     }
     // Diagrams are drawn at their natural size (scrolling sideways when
