@@ -15,7 +15,7 @@ import (
 // worker and succeeds, the failed worker is gone, nothing invalid is
 // cached, and the next request succeeds too.
 func TestFailedRenderRetriedInFreshWorker(t *testing.T) {
-	for _, kind := range []string{"garbage", "error", "exit", "hang"} {
+	for _, kind := range []string{"garbage", "error", "trap", "exit", "hang"} {
 		t.Run(kind, func(t *testing.T) {
 			once := filepath.Join(t.TempDir(), "fault")
 			if err := os.WriteFile(once, nil, 0o600); err != nil {
