@@ -108,6 +108,9 @@ func renderNative(ctx context.Context, path string, timeout time.Duration, dot [
 	defer cancel()
 	cmd := exec.CommandContext(tctx, path, "-K"+layout, "-T"+format)
 	setDeathSignal(cmd)
+	// Once dot is killed, do not wait for anything it left holding its
+	// output.
+	cmd.WaitDelay = time.Second
 	cmd.Stdin = bytes.NewReader(dot)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

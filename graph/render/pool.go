@@ -49,8 +49,9 @@ type Config struct {
 type Stats struct {
 	Started, Recycled, Killed, Renders, CacheHits int
 	// Failed counts renders that failed in a worker and were tried again;
-	// Merged counts callers that waited for an identical render.
-	Failed, Merged int
+	// Merged counts callers that waited for an identical render;
+	// Fallbacks counts maps drawn with dot after their layout failed twice.
+	Failed, Merged, Fallbacks int
 }
 
 // Pool renders DOT in worker subprocesses. It is safe for concurrent use.
@@ -241,16 +242,13 @@ func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format stri
 	var out []byte
 	var err error
 	for try := 0; try < 2; try++ {
-		switch {
-		case format == "svg" && p.cfg.Native != "":
-			out, err = renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, format)
-		case format == "png":
+		if format == "png" {
 			out, err = p.renderPNG(ctx, dot, layout)
 			if err == nil {
 				err = validPNG(out)
 			}
-		default:
-			out, err = p.renderSVG(ctx, dot, layout)
+		} else {
+			out, err = p.layoutSVG(ctx, dot, layout)
 		}
 		if !errors.Is(err, errWorkerFailed) || ctx.Err() != nil {
 			break
@@ -259,11 +257,36 @@ func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format stri
 		p.stats.Failed++
 		p.mu.Unlock()
 	}
+	if errors.Is(err, errWorkerFailed) && ctx.Err() == nil && format == "svg" && layout != "dot" {
+		// The layout failed in two fresh processes: the input itself
+		// breaks it (go-graphviz's sfdp corrupts its memory on some small
+		// maps). Draw the map with dot, saying so on it.
+		out, err = p.layoutSVG(ctx, fallbackDOT(dot, layout), "dot")
+		if err == nil {
+			p.mu.Lock()
+			p.stats.Fallbacks++
+			p.mu.Unlock()
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	p.cache.put(key, out)
 	return out, nil
+}
+
+// fallbackDOT is dot to be laid out with dot instead of layout: a graph
+// attribute set last overrides the layout the DOT names, and a note on the
+// map says what happened.
+func fallbackDOT(dot []byte, layout string) []byte {
+	body := bytes.TrimRight(dot, " \t\r\n")
+	if !bytes.HasSuffix(body, []byte("}")) {
+		return dot
+	}
+	var b bytes.Buffer
+	b.Write(body[:len(body)-1])
+	fmt.Fprintf(&b, "  layout=dot;\n  \"render-note\" [class=\"render-note\", shape=plaintext, fontsize=10, label=\"The %s layout failed on this map; it is drawn with dot.\"];\n}\n", layout)
+	return b.Bytes()
 }
 
 // errWorkerFailed marks a render that failed inside its worker for a
@@ -328,6 +351,14 @@ func (p *Pool) renderPNG(ctx context.Context, dot []byte, layout string) ([]byte
 	}
 	// The same subprocess as the native engine's, asked for PNG.
 	return renderNative(ctx, p.png, p.cfg.Timeout, dot, layout, "png")
+}
+
+// layoutSVG lays out dot once, with the native engine or in a worker.
+func (p *Pool) layoutSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
+	if p.cfg.Native != "" {
+		return renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, "svg")
+	}
+	return p.renderSVG(ctx, dot, layout)
 }
 
 func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {

@@ -70,55 +70,79 @@ func renderAsync(ctx context.Context, p *Pool, dot []byte) chan result {
 	return c
 }
 
+// heldDot writes a dot for the native engine that, like the hold fault,
+// waits while gate exists before it lays out a graph whose DOT says hold
+// (a shell script in front of the real dot).
+func heldDot(t *testing.T, gate string) string {
+	t.Helper()
+	real, _, err := NativeDot("")
+	if err != nil {
+		t.Skipf("no native Graphviz: %v", err)
+	}
+	script := filepath.Join(t.TempDir(), "helddot")
+	src := "#!/bin/sh\nin=$(cat)\ncase \"$in\" in *hold*) while [ -e '" + gate + "' ]; do sleep 0.01; done;; esac\n" +
+		"exec '" + real + "' \"$@\" <<EOF\n$in\nEOF\n"
+	if err := os.WriteFile(script, []byte(src), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script
+}
+
 // TestSmallMapNotStarved: two large renders are being laid out (held in
-// their workers until the test lets them go) and a small uncached map is
-// still answered before either of them ends.
+// their workers, or their dot processes, until the test lets them go) and
+// a small uncached map is still answered before either of them ends.
 func TestSmallMapNotStarved(t *testing.T) {
-	for _, workers := range []int{2, 3} {
-		t.Run(strconv.Itoa(workers)+"workers", func(t *testing.T) {
-			release := hold(t)
-			defer release()
-			p := testPool(t, Config{Workers: workers, Timeout: 2 * time.Minute})
-			large := [][]byte{chain("hold1", largeEdges+10), chain("hold2", largeEdges+20)}
-			var done []chan result
-			for _, dot := range large {
-				done = append(done, renderAsync(context.Background(), p, dot))
-			}
-			// Large renders hold every worker but one: with 3 workers both
-			// are in a worker, with 2 one is and the other queues.
-			waitFor(t, "large renders in their workers", func() bool {
-				n := 0
+	for _, engine := range []string{"wasm", "native"} {
+		for _, workers := range []int{2, 3} {
+			t.Run(engine+"/"+strconv.Itoa(workers)+"workers", func(t *testing.T) {
+				release := hold(t)
+				defer release()
+				cfg := Config{Workers: workers, Timeout: 2 * time.Minute}
+				if engine == "native" {
+					cfg.Native = heldDot(t, strings.TrimPrefix(os.Getenv(faultEnv), "hold:"))
+				}
+				p := testPool(t, cfg)
+				large := [][]byte{chain("hold1", largeEdges+10), chain("hold2", largeEdges+20)}
+				var done []chan result
 				for _, dot := range large {
-					flying, started := p.flightState(dot, "dot", "svg")
-					if !flying {
-						return false
+					done = append(done, renderAsync(context.Background(), p, dot))
+				}
+				// Large renders hold every worker but one: with 3 workers
+				// both are laid out, with 2 one is and the other queues.
+				waitFor(t, "large renders in their workers", func() bool {
+					n := 0
+					for _, dot := range large {
+						flying, started := p.flightState(dot, "dot", "svg")
+						if !flying {
+							return false
+						}
+						if started {
+							n++
+						}
 					}
-					if started {
-						n++
+					return n == min(2, workers-1)
+				})
+				// The limit only keeps a starved render from hanging the test.
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				if _, err := p.Render(ctx, chain("small", 5), "dot", "svg"); err != nil {
+					t.Fatalf("small map while two large ones are laid out: %v", err)
+				}
+				for i, c := range done {
+					select {
+					case r := <-c:
+						t.Fatalf("large render %d ended before it was released: %v", i, r.err)
+					default:
 					}
 				}
-				return n == min(2, workers-1)
+				release()
+				for i, c := range done {
+					if r := <-c; r.err != nil {
+						t.Errorf("large render %d: %v", i, r.err)
+					}
+				}
 			})
-			// The limit only keeps a starved render from hanging the test.
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if _, err := p.Render(ctx, chain("small", 5), "dot", "svg"); err != nil {
-				t.Fatalf("small map while two large ones are laid out: %v", err)
-			}
-			for i, c := range done {
-				select {
-				case r := <-c:
-					t.Fatalf("large render %d ended before it was released: %v", i, r.err)
-				default:
-				}
-			}
-			release()
-			for i, c := range done {
-				if r := <-c; r.err != nil {
-					t.Errorf("large render %d: %v", i, r.err)
-				}
-			}
-		})
+		}
 	}
 }
 
@@ -202,14 +226,10 @@ func TestClientGone(t *testing.T) {
 }
 
 // TestNativeClientGone: the same with the native engine, through a dot
-// that waits for the test before it lays out (a shell script in front of
-// the real dot): a costly render's dot process is killed when its caller
-// leaves, a cheap one finishes into the cache.
+// that waits for the test before it lays out: a costly render's dot
+// process is killed when its caller leaves, a cheap one finishes into the
+// cache.
 func TestNativeClientGone(t *testing.T) {
-	real, _, err := NativeDot("")
-	if err != nil {
-		t.Skipf("no native Graphviz: %v", err)
-	}
 	for _, tt := range []struct {
 		name   string
 		edges  int
@@ -219,18 +239,13 @@ func TestNativeClientGone(t *testing.T) {
 		{"costly", cheapEdges + 1, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			gate := filepath.Join(dir, "gate")
-			script := filepath.Join(dir, "slowdot")
+			gate := filepath.Join(t.TempDir(), "gate")
 			if err := os.WriteFile(gate, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			src := "#!/bin/sh\nwhile [ -e '" + gate + "' ]; do sleep 0.01; done\nexec '" + real + "' \"$@\"\n"
-			if err := os.WriteFile(script, []byte(src), 0o755); err != nil {
-				t.Fatal(err)
-			}
+			script := heldDot(t, gate)
 			p := testPool(t, Config{Workers: 1, Native: script, Timeout: time.Minute})
-			dot := chain("g", tt.edges)
+			dot := chain("hold", tt.edges)
 			ctx, cancel := context.WithCancel(context.Background())
 			c := renderAsync(ctx, p, dot)
 			var pid int
