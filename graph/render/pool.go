@@ -257,10 +257,11 @@ func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format stri
 		p.stats.Failed++
 		p.mu.Unlock()
 	}
-	if errors.Is(err, errWorkerFailed) && ctx.Err() == nil && format == "svg" && layout != "dot" {
+	if errors.Is(err, errWorkerFailed) && !errors.Is(err, ErrTimeout) && ctx.Err() == nil && format == "svg" && layout != "dot" {
 		// The layout failed in two fresh processes: the input itself
 		// breaks it (go-graphviz's sfdp corrupts its memory on some small
-		// maps). Draw the map with dot, saying so on it.
+		// maps). Draw the map with dot, saying so on it. (One that only
+		// overran its deadline would overrun it with dot too.)
 		out, err = p.layoutSVG(ctx, fallbackDOT(dot, layout), "dot")
 		if err == nil {
 			p.mu.Lock()
