@@ -19,7 +19,8 @@ fi
 go build -o "$WORK/soak" ./bench/soak || exit 1
 port=${PORT:-18391}
 base=http://127.0.0.1:$port
-flags=(--no-cache)
+flags=()
+"$bin" serve --help 2>&1 | grep -q -- --no-cache && flags+=(--no-cache)
 [ -n "${ENGINE:-}" ] && flags+=(--engine "$ENGINE")
 
 "$bin" serve --addr 127.0.0.1:$port "${flags[@]}" > "$WORK/serve.log" 2>&1 &
