@@ -13,6 +13,9 @@
 # from /proc. The slow cases use a 10,000-article folder from bench/gencorpus
 # (made once under $WORK).
 # Usage: bench/probes.sh [BINARY]   (default: build this tree)
+# ENGINE=wasm|native passes --engine (builds that have it); the disk cache
+# is off (--no-cache, builds that have it) so every run starts cold.
+# PROBES="nine merge" runs some; PORT moves the server.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-/tmp/codeatlas-probes}
@@ -23,12 +26,15 @@ if [ -z "$bin" ]; then
   go build -o "$bin" ./cmd/codeatlas || exit 1
 fi
 [ -d "$WORK/corpus10k" ] || go run ./bench/gencorpus/gencorpus-cli -n 10000 -o "$WORK/corpus10k" >/dev/null
-port=18291
+port=${PORT:-18291}
+flags=()
+"$bin" serve --help 2>&1 | grep -q -- --no-cache && flags+=(--no-cache)
+[ -n "${ENGINE:-}" ] && flags+=(--engine "$ENGINE")
 base=http://127.0.0.1:$port
 pid=
 
 start() { # start [serve flags...]
-  "$bin" serve --addr 127.0.0.1:$port "$@" > "$WORK/serve.log" 2>&1 &
+  "$bin" serve --addr 127.0.0.1:$port "${flags[@]}" "$@" > "$WORK/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 150); do curl -sf "$base/healthz" >/dev/null && return; sleep 0.2; done
   echo "server did not start"; cat "$WORK/serve.log"; exit 1
@@ -128,7 +134,7 @@ probe_orphan() {
 }
 
 probe_sfdp() {
-  "$bin" export --view ego --focus m/github.com/prometheus/prometheus --depth 1 --layout sfdp --format svg \
+  "$bin" export "${flags[@]}" --view ego --focus m/github.com/prometheus/prometheus --depth 1 --layout sfdp --format svg \
     > "$WORK/sfdp.svg" 2> "$WORK/sfdp.err"
   code=$?
   echo "sfdp: export exit $code, $(wc -c < "$WORK/sfdp.svg") bytes, $(head -c 300 "$WORK/sfdp.svg" | grep -c '<svg') svg; stderr: $(head -c 200 "$WORK/sfdp.err" | tr '\n' ' ')"

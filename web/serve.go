@@ -22,16 +22,25 @@ const (
 	// shutdownGrace is how long Serve waits for requests in flight once
 	// ctx ends; then it closes their connections.
 	shutdownGrace = 5 * time.Second
+	// cancelGrace is how long, within shutdownGrace, requests in flight
+	// keep their contexts: then they are cancelled, so a request waiting
+	// for a render answers 503 at once and the render is stopped.
+	cancelGrace = time.Second
 )
 
 // Serve answers HTTP on ln until ctx ends, then shuts down: open event
-// streams end at once, requests in flight get shutdownGrace to finish and
-// are cut off after it. It renders the overview in the background first,
+// streams end at once, requests in flight get cancelGrace to finish, then
+// their contexts are cancelled (renders stop, waiting requests answer
+// 503), and any still running after shutdownGrace are cut off. It renders the overview in the background first,
 // so the first visitor does not wait for a render worker to start. It
 // returns nil after a shutdown in time, and the listener's error if
 // serving fails.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Requests' contexts come from reqs, cancelled during shutdown.
+	reqs, cancelReqs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelReqs()
 	hs := &http.Server{
+		BaseContext:       func(net.Listener) context.Context { return reqs },
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -53,6 +62,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	stop := time.AfterFunc(cancelGrace, cancelReqs)
+	defer stop.Stop()
 	err := hs.Shutdown(sctx)
 	if err != nil {
 		_ = hs.Close()

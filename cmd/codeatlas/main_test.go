@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,6 +21,10 @@ import (
 // TestMain lets the test binary serve as the render worker, as the real
 // binary does through its hidden subcommand.
 func TestMain(m *testing.M) {
+	if os.Getenv(asMainEnv) == "1" && (len(os.Args) < 2 || os.Args[1] != workerCommand) {
+		main() // exits non-zero on error
+		os.Exit(0)
+	}
 	if len(os.Args) > 1 && os.Args[1] == workerCommand {
 		if err := render.Serve(os.Stdin, os.Stdout); err != nil {
 			os.Exit(1)
@@ -36,6 +41,17 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(cache)
 	os.Exit(code)
+}
+
+// asMainEnv makes the test binary run main with its arguments: a test
+// starts it as the real program, in a process of its own (see mainCommand).
+const asMainEnv = "CODEATLAS_TEST_AS_MAIN"
+
+// mainCommand is the program run as a process of its own, with args.
+func mainCommand(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
+	return cmd
 }
 
 func runCmd(t *testing.T, args ...string) (string, string, error) {

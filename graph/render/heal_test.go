@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 // worker and succeeds, the failed worker is gone, nothing invalid is
 // cached, and the next request succeeds too.
 func TestFailedRenderRetriedInFreshWorker(t *testing.T) {
-	for _, kind := range []string{"garbage", "error", "exit", "hang"} {
+	for _, kind := range []string{"garbage", "error", "trap", "exit", "hang"} {
 		t.Run(kind, func(t *testing.T) {
 			once := filepath.Join(t.TempDir(), "fault")
 			if err := os.WriteFile(once, nil, 0o600); err != nil {
@@ -139,5 +140,52 @@ func TestValidOutput(t *testing.T) {
 	}
 	if validPNG([]byte("GIF89a....")) == nil {
 		t.Error("GIF taken for PNG")
+	}
+}
+
+// TestLayoutFallback: a map whose layout fails in two fresh workers is
+// drawn with dot, with a note saying so. testdata/sfdp-heap.dot is the
+// ego map of m/github.com/prometheus/common of the bundled notes, on
+// which go-graphviz's sfdp reads outside its memory ("failed to read wasm
+// memory") every time.
+func TestLayoutFallback(t *testing.T) {
+	dot, err := os.ReadFile("testdata/sfdp-heap.dot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testPool(t, Config{Workers: 1})
+	out, err := p.Render(context.Background(), dot, "sfdp", "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validSVG(out); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stats()
+	t.Logf("%+v", s)
+	if s.Failed > 0 && (s.Fallbacks != 1 || !bytes.Contains(out, []byte("layout failed on this map"))) {
+		t.Errorf("sfdp failed but the map is not drawn with dot and a note: %+v", s)
+	}
+}
+
+func TestFallbackDOT(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"digraph { a -> b }\n", "digraph { a -> b   layout=dot;\n  \"render-note\""},
+		{"graph g {\n  a -- b;\n}", "graph g {\n  a -- b;\n  layout=dot;"},
+		{"digraph { a -> b", "digraph { a -> b"}, // not ours to mend
+	} {
+		got := string(fallbackDOT([]byte(tt.in), "sfdp"))
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("fallbackDOT(%q) = %q", tt.in, got)
+		}
+	}
+	// dot reads it, and the note is on the map.
+	p := nativePool(t, Config{Workers: 1})
+	out, err := p.Render(context.Background(), fallbackDOT([]byte(`digraph { layout="sfdp"; a -> b }`), "sfdp"), "dot", "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte("The sfdp layout failed on this map")) {
+		t.Error("no note on the map")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"runtime/debug"
@@ -98,23 +99,34 @@ func ResolveEngine(engine, dotPath string) (string, error) {
 }
 
 // renderNative lays out dot with the system Graphviz at path, one
-// subprocess per render, killed at the deadline (and, on Linux, when this
-// process dies), and cleans its SVG as the WASM path does.
+// subprocess per render, killed at the deadline or when ctx ends (and, on
+// Linux, when this process dies), and cleans its SVG as the WASM path
+// does. A dot that dies of a signal, or writes something that is not SVG,
+// failed for a reason other than its input: errWorkerFailed, tried again.
 func renderNative(ctx context.Context, path string, timeout time.Duration, dot []byte, layout, format string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, path, "-K"+layout, "-T"+format)
+	cmd := exec.CommandContext(tctx, path, "-K"+layout, "-T"+format)
 	setDeathSignal(cmd)
+	// Once dot is killed, do not wait for anything it left holding its
+	// output.
+	cmd.WaitDelay = time.Second
 	cmd.Stdin = bytes.NewReader(dot)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w after %v", ErrTimeout, timeout)
+			return nil, fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
+		}
+		if tctx.Err() != nil {
+			return nil, fmt.Errorf("%w after %v: %w", ErrTimeout, timeout, errWorkerFailed)
 		}
 		msg := strings.TrimSpace(errb.String())
 		if msg == "" {
 			msg = err.Error()
+		}
+		if signalled(cmd.ProcessState) {
+			return nil, fmt.Errorf("%w: dot: %s (%v)", errWorkerFailed, msg, err)
 		}
 		return nil, fmt.Errorf("%w: %s", ErrBadDOT, msg)
 	}
@@ -124,8 +136,16 @@ func renderNative(ctx context.Context, path string, timeout time.Duration, dot [
 	if !bytes.Contains(out.Bytes(), []byte("<svg")) {
 		return nil, fmt.Errorf("%w: no SVG in dot's output", ErrBadDOT)
 	}
-	return CleanSVG(out.Bytes()), nil
+	svg := CleanSVG(out.Bytes())
+	if err := validSVG(svg); err != nil {
+		return nil, fmt.Errorf("%w: dot: %v", errWorkerFailed, err)
+	}
+	return svg, nil
 }
+
+// signalled reports whether a finished process was ended by a signal
+// (a crash, or a kill from outside) rather than exiting.
+func signalled(ps *os.ProcessState) bool { return ps != nil && ps.ExitCode() == -1 }
 
 // EngineID names what lays out this pool's SVG, with its version, for
 // keys of caches kept across runs: another Graphviz never serves an old

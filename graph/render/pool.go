@@ -49,8 +49,9 @@ type Config struct {
 type Stats struct {
 	Started, Recycled, Killed, Renders, CacheHits int
 	// Failed counts renders that failed in a worker and were tried again;
-	// Merged counts callers that waited for an identical render.
-	Failed, Merged int
+	// Merged counts callers that waited for an identical render;
+	// Fallbacks counts maps drawn with dot after their layout failed twice.
+	Failed, Merged, Fallbacks int
 }
 
 // Pool renders DOT in worker subprocesses. It is safe for concurrent use.
@@ -61,13 +62,24 @@ type Pool struct {
 	// always left for small ones (with one worker, they take turns).
 	large chan struct{}
 
+	// ctx ends when the pool is closed: every render in flight with it.
+	ctx  context.Context
+	stop context.CancelFunc
+	// flying counts the renders in flight, which Close waits for.
+	flying sync.WaitGroup
+
 	mu      sync.Mutex
 	idle    []*worker
+	live    map[*worker]bool // every running worker, idle or busy
+	closed  bool
 	stats   Stats
 	cache   *lru
 	png     string
 	flights map[string]*flight
 }
+
+// ErrClosed is returned by Render once the pool is closed.
+var ErrClosed = errors.New("render pool closed")
 
 // NewPool returns a pool; workers start on first use.
 func NewPool(cfg Config) *Pool {
@@ -86,7 +98,8 @@ func NewPool(cfg Config) *Pool {
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 64 << 20
 	}
-	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}}
+	p.ctx, p.stop = context.WithCancel(context.Background())
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -111,6 +124,12 @@ func (p *Pool) Stats() Stats {
 // worker and is tried once more in a fresh one; output is checked (SVG
 // that parses with root svg, a PNG signature) before it is returned or
 // cached.
+//
+// A caller whose ctx ends stops waiting at once. The render itself goes
+// on while another caller still waits for it; when none does, a cheap
+// render already in a worker finishes into the cache (the next visitor
+// gets it for free), and any other is cancelled: its worker or dot process
+// is killed.
 func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([]byte, error) {
 	if err := check(dot, layout, format); err != nil {
 		return nil, err
@@ -123,33 +142,65 @@ func (p *Pool) Render(ctx context.Context, dot []byte, layout, format string) ([
 		return b, nil
 	}
 	p.mu.Lock()
-	if c, ok := p.flights[key]; ok {
-		p.stats.Merged++
+	if p.closed {
 		p.mu.Unlock()
-		select {
-		case <-c.done:
-			return c.out, c.err
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: waiting for the same render: %v", ErrTimeout, ctx.Err())
-		}
+		return nil, ErrClosed
 	}
-	c := &flight{done: make(chan struct{})}
-	p.flights[key] = c
+	f, ok := p.flights[key]
+	if ok {
+		p.stats.Merged++
+	} else {
+		f = &flight{done: make(chan struct{}), cheap: expectedCost(dot) <= cheapEdges}
+		f.ctx, f.cancel = context.WithCancel(p.ctx)
+		p.flights[key] = f
+		p.flying.Add(1)
+		go p.fly(f, key, dot, layout, format)
+	}
+	f.waiters++
 	p.mu.Unlock()
-	c.out, c.err = p.renderOnce(ctx, key, dot, layout, format)
+	select {
+	case <-f.done:
+		return f.out, f.err
+	case <-ctx.Done():
+	}
+	p.mu.Lock()
+	f.waiters--
+	if f.waiters == 0 && (!f.cheap || !f.started) {
+		f.cancel()
+	}
+	p.mu.Unlock()
+	return nil, fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
+}
+
+// flight is one render and the callers waiting for it.
+type flight struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	cheap  bool
+	done   chan struct{}
+	out    []byte
+	err    error
+
+	// Guarded by Pool.mu.
+	waiters int
+	started bool // it holds a worker slot
+}
+
+func (p *Pool) fly(f *flight, key string, dot []byte, layout, format string) {
+	defer p.flying.Done()
+	defer f.cancel()
+	f.out, f.err = p.renderOnce(f, key, dot, layout, format)
 	p.mu.Lock()
 	delete(p.flights, key)
 	p.mu.Unlock()
-	close(c.done)
-	return c.out, c.err
+	close(f.done)
 }
 
-// flight is a render that other callers of the same key wait for.
-type flight struct {
-	done chan struct{}
-	out  []byte
-	err  error
-}
+// cheapEdges is the expected cost, in edges, up to which a render whose
+// callers have all gone is still finished into the cache: the maps of
+// pages are well under it (an article's local map, a concept, a project),
+// the slow ones are well over it.
+const cheapEdges = 120
 
 // largeEdges is the expected cost, in edges of the DOT, above which a
 // render counts as large: large renders together hold at most all workers
@@ -162,7 +213,8 @@ func expectedCost(dot []byte) int {
 	return bytes.Count(dot, []byte("->")) + bytes.Count(dot, []byte("--"))
 }
 
-func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, format string) ([]byte, error) {
+func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format string) ([]byte, error) {
+	ctx := f.ctx
 	if expectedCost(dot) > largeEdges {
 		select {
 		case p.large <- struct{}{}:
@@ -177,6 +229,9 @@ func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, f
 		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 	}
 	defer func() { <-p.slots }()
+	p.mu.Lock()
+	f.started = true
+	p.mu.Unlock()
 	// Another caller may have finished this render while we waited.
 	if b, ok := p.cache.get(key); ok {
 		p.mu.Lock()
@@ -186,21 +241,31 @@ func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, f
 	}
 	var out []byte
 	var err error
-	if format == "svg" && p.cfg.Native != "" {
-		out, err = renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, format)
-	} else if format == "png" {
-		out, err = p.renderPNG(ctx, dot, layout)
-		if err == nil {
-			err = validPNG(out)
-		}
-	} else {
-		for try := 0; try < 2; try++ {
-			out, err = p.renderSVG(ctx, dot, layout)
-			if !errors.Is(err, errWorkerFailed) || ctx.Err() != nil {
-				break
+	for try := 0; try < 2; try++ {
+		if format == "png" {
+			out, err = p.renderPNG(ctx, dot, layout)
+			if err == nil {
+				err = validPNG(out)
 			}
+		} else {
+			out, err = p.layoutSVG(ctx, dot, layout)
+		}
+		if !errors.Is(err, errWorkerFailed) || ctx.Err() != nil {
+			break
+		}
+		p.mu.Lock()
+		p.stats.Failed++
+		p.mu.Unlock()
+	}
+	if errors.Is(err, errWorkerFailed) && !errors.Is(err, ErrTimeout) && ctx.Err() == nil && format == "svg" && layout != "dot" {
+		// The layout failed in two fresh processes: the input itself
+		// breaks it (go-graphviz's sfdp corrupts its memory on some small
+		// maps). Draw the map with dot, saying so on it. (One that only
+		// overran its deadline would overrun it with dot too.)
+		out, err = p.layoutSVG(ctx, fallbackDOT(dot, layout), "dot")
+		if err == nil {
 			p.mu.Lock()
-			p.stats.Failed++
+			p.stats.Fallbacks++
 			p.mu.Unlock()
 		}
 	}
@@ -209,6 +274,20 @@ func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, f
 	}
 	p.cache.put(key, out)
 	return out, nil
+}
+
+// fallbackDOT is dot to be laid out with dot instead of layout: a graph
+// attribute set last overrides the layout the DOT names, and a note on the
+// map says what happened.
+func fallbackDOT(dot []byte, layout string) []byte {
+	body := bytes.TrimRight(dot, " \t\r\n")
+	if !bytes.HasSuffix(body, []byte("}")) {
+		return dot
+	}
+	var b bytes.Buffer
+	b.Write(body[:len(body)-1])
+	fmt.Fprintf(&b, "  layout=dot;\n  \"render-note\" [class=\"render-note\", shape=plaintext, fontsize=10, label=\"The %s layout failed on this map; it is drawn with dot.\"];\n}\n", layout)
+	return b.Bytes()
 }
 
 // errWorkerFailed marks a render that failed inside its worker for a
@@ -271,23 +350,20 @@ func (p *Pool) renderPNG(ctx context.Context, dot []byte, layout string) ([]byte
 	if p.png == "" {
 		return nil, fmt.Errorf("%w: PNG needs Graphviz's dot on PATH", ErrUnsupported)
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, p.png, "-K"+layout, "-Tpng")
-	cmd.Stdin = bytes.NewReader(dot)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w after %v", ErrTimeout, p.cfg.Timeout)
-		}
-		return nil, fmt.Errorf("%w: %s", ErrBadDOT, strings.TrimSpace(errb.String()))
+	// The same subprocess as the native engine's, asked for PNG.
+	return renderNative(ctx, p.png, p.cfg.Timeout, dot, layout, "png")
+}
+
+// layoutSVG lays out dot once, with the native engine or in a worker.
+func (p *Pool) layoutSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
+	if p.cfg.Native != "" {
+		return renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, "svg")
 	}
-	return out.Bytes(), nil
+	return p.renderSVG(ctx, dot, layout)
 }
 
 func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
-	w, err := p.get()
+	w, err := p.get(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -316,10 +392,7 @@ func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte
 		if r.err != nil {
 			// A trap, a crash, a broken pipe or garbage: whatever state
 			// the worker holds is not trusted again.
-			w.kill()
-			p.mu.Lock()
-			p.stats.Killed++
-			p.mu.Unlock()
+			p.retire(w, true)
 			return nil, fmt.Errorf("%w: %v", errWorkerFailed, r.err)
 		}
 		p.put(w)
@@ -329,20 +402,21 @@ func (p *Pool) renderSVG(ctx context.Context, dot []byte, layout string) ([]byte
 	}
 	// go-graphviz ignores deadlines, so the only way to stop a layout is to
 	// kill the process running it.
-	w.kill()
-	p.mu.Lock()
-	p.stats.Killed++
-	p.mu.Unlock()
+	p.retire(w, true)
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
+		return nil, fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
 	}
 	// A hang is a failure like any other: tried once more in a fresh worker.
 	return nil, fmt.Errorf("%w after %v: %w", ErrTimeout, p.cfg.Timeout, errWorkerFailed)
 }
 
 // get returns an idle worker or starts one.
-func (p *Pool) get() (*worker, error) {
+func (p *Pool) get(ctx context.Context) (*worker, error) {
 	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, ErrClosed
+	}
 	if n := len(p.idle); n > 0 {
 		w := p.idle[n-1]
 		p.idle = p.idle[:n-1]
@@ -351,7 +425,18 @@ func (p *Pool) get() (*worker, error) {
 	}
 	p.stats.Started++
 	p.mu.Unlock()
-	return startWorker(p.cfg.Command())
+	w, err := startWorker(ctx, p.cfg.Command())
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		w.kill()
+		return nil, ErrClosed
+	}
+	p.live[w] = true
+	return w, nil
 }
 
 // put returns a worker to the idle list, or retires it when it has done
@@ -360,25 +445,72 @@ func (p *Pool) put(w *worker) {
 	w.renders++
 	p.mu.Lock()
 	p.stats.Renders++
-	if w.renders >= p.cfg.MaxRenders || w.rss() > p.cfg.MaxRSS {
-		p.stats.Recycled++
+	if !p.closed && w.renders < p.cfg.MaxRenders && w.rss() <= p.cfg.MaxRSS {
+		p.idle = append(p.idle, w)
 		p.mu.Unlock()
-		w.close()
 		return
 	}
-	p.idle = append(p.idle, w)
+	p.stats.Recycled++
 	p.mu.Unlock()
+	p.retire(w, false)
 }
 
-// Close stops the idle workers.
+// retire ends a worker that is not idle: kill it at once (its state is
+// not trusted, or it overran), or let it exit when its input closes.
+func (p *Pool) retire(w *worker, kill bool) {
+	p.mu.Lock()
+	delete(p.live, w)
+	if kill {
+		p.stats.Killed++
+	}
+	p.mu.Unlock()
+	if kill {
+		w.kill()
+	} else {
+		w.close(closeGrace)
+	}
+}
+
+// closeGrace is how long a worker whose input is closed has to exit before
+// it is killed.
+const closeGrace = time.Second
+
+// Close ends the pool: renders in flight are cancelled (their callers get
+// ErrTimeout), busy workers and dot processes are killed, idle workers get
+// closeGrace to exit and are killed after it. It returns once every worker
+// is gone; later renders fail with ErrClosed.
 func (p *Pool) Close() error {
 	p.mu.Lock()
-	idle := p.idle
-	p.idle = nil
-	p.mu.Unlock()
-	for _, w := range idle {
-		w.close()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
 	}
+	p.closed = true
+	idle := map[*worker]bool{}
+	for _, w := range p.idle {
+		idle[w] = true
+	}
+	var all []*worker
+	for w := range p.live {
+		all = append(all, w)
+	}
+	p.idle, p.live = nil, map[*worker]bool{}
+	p.mu.Unlock()
+	p.stop()
+	var wg sync.WaitGroup
+	for _, w := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if idle[w] {
+				w.close(closeGrace)
+			} else {
+				w.kill()
+			}
+		}()
+	}
+	wg.Wait()
+	p.flying.Wait()
 	return nil
 }
 
@@ -387,6 +519,7 @@ type worker struct {
 	stdin   io.WriteCloser
 	stdout  *bufio.Reader
 	renders int
+	reaped  sync.Once
 }
 
 // workerError is a render error reported by a healthy worker.
@@ -410,7 +543,7 @@ func (e *workerError) input() bool {
 	return errors.Is(e, ErrBadDOT) || errors.Is(e, ErrUnsupported) || errors.Is(e, ErrTooLarge)
 }
 
-func startWorker(cmd *exec.Cmd) (*worker, error) {
+func startWorker(ctx context.Context, cmd *exec.Cmd) (*worker, error) {
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -444,6 +577,9 @@ func startWorker(cmd *exec.Cmd) (*worker, error) {
 	case <-time.After(startTimeout):
 		w.kill()
 		return nil, fmt.Errorf("start render worker: no greeting after %v", startTimeout)
+	case <-ctx.Done():
+		w.kill()
+		return nil, fmt.Errorf("%w: %w", ErrTimeout, ctx.Err())
 	}
 	return w, nil
 }
@@ -498,23 +634,29 @@ func (w *worker) rss() int64 {
 	return 0
 }
 
-func (w *worker) close() {
+// close ends the worker by closing its input, and kills it when it has
+// not exited after grace. Safe to call more than once, and with kill.
+func (w *worker) close(grace time.Duration) {
 	_ = w.stdin.Close()
 	done := make(chan struct{})
-	go func() { _ = w.cmd.Wait(); close(done) }()
+	go func() { w.wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(grace):
 		_ = w.cmd.Process.Kill()
 		<-done
 	}
 }
 
+// kill ends the worker at once. Safe to call more than once, and with close.
 func (w *worker) kill() {
 	_ = w.cmd.Process.Kill()
 	_ = w.stdin.Close()
-	_ = w.cmd.Wait()
+	w.wait()
 }
+
+// wait reaps the worker's process once; later callers wait for the first.
+func (w *worker) wait() { w.reaped.Do(func() { _ = w.cmd.Wait() }) }
 
 // lru is a byte-bounded cache of rendered output.
 type lru struct {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The worker protocol, one request at a time over a pipe:
@@ -52,7 +54,7 @@ func Serve(r io.Reader, w io.Writer) error {
 			return err
 		}
 		out, rerr := renderLocal(dot, f[0], f[1])
-		out, rerr = injectFault(out, rerr)
+		out, rerr = injectFault(dot, out, rerr)
 		if rerr != nil {
 			fmt.Fprintf(bw, "err %d\n%s", len(rerr.Error()), rerr.Error())
 		} else {
@@ -78,13 +80,29 @@ func renderLocal(dot []byte, layout, format string) ([]byte, error) {
 // faultEnv, for tests only, makes a worker fail one render on purpose:
 // "KIND:FILE" fails the render that removes FILE first (so one render in
 // one worker fails, and the retry in a fresh worker does not), where KIND
-// is garbage (an ok answer that is not SVG), error (an error answer), exit
-// (the worker exits mid-answer) or hang (it never answers).
+// is garbage (an ok answer that is not SVG), error (an error answer, as a
+// WASM trap gives), trap (a panic inside the render: the worker dies with
+// it), exit (the worker exits mid-answer) or hang (it never answers).
+// "hold:FILE" is no failure: every render whose DOT contains the word
+// hold waits while FILE exists, then renders as usual (a slow render whose
+// end the test chooses).
 const faultEnv = "CODEATLAS_RENDER_FAULT"
 
-func injectFault(out []byte, err error) ([]byte, error) {
+func injectFault(dot, out []byte, err error) ([]byte, error) {
 	kind, file, ok := strings.Cut(os.Getenv(faultEnv), ":")
-	if !ok || os.Remove(file) != nil {
+	if !ok {
+		return out, err
+	}
+	if kind == "hold" {
+		for bytes.Contains(dot, []byte("hold")) {
+			if _, serr := os.Stat(file); serr != nil {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return out, err
+	}
+	if os.Remove(file) != nil {
 		return out, err
 	}
 	switch kind {
@@ -92,6 +110,8 @@ func injectFault(out []byte, err error) ([]byte, error) {
 		return []byte("\x00\x01 not an svg \xff"), nil
 	case "error":
 		return nil, errors.New("wasm error: out of bounds memory access (injected)")
+	case "trap":
+		panic("wasm error: unreachable (injected)")
 	case "exit":
 		os.Stdout.WriteString("ok 100\n<svg")
 		os.Exit(3)
