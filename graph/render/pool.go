@@ -60,6 +60,9 @@ type Pool struct {
 	// large admits large renders: one fewer than slots, so one worker is
 	// always left for small ones (with one worker, they take turns).
 	large chan struct{}
+	// reserve, for native renders only, is one dot process beyond slots
+	// that only a small render takes, when slots are all busy.
+	reserve chan struct{}
 
 	mu      sync.Mutex
 	idle    []*worker
@@ -87,6 +90,9 @@ func NewPool(cfg Config) *Pool {
 		cfg.CacheBytes = 64 << 20
 	}
 	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}}
+	if cfg.Native != "" {
+		p.reserve = make(chan struct{}, 1)
+	}
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -162,21 +168,57 @@ func expectedCost(dot []byte) int {
 	return bytes.Count(dot, []byte("->")) + bytes.Count(dot, []byte("--"))
 }
 
-func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, format string) ([]byte, error) {
-	if expectedCost(dot) > largeEdges {
+// admit waits for the right to render: a slot (one per worker, or per core
+// for native renders). WASM workers are processes holding a compiled
+// Graphviz each, so large renders take all of them but one and a small map
+// never waits behind them. A native render is a dot process that ends with
+// it: large renders may take every core, and a small one that finds them
+// all busy runs beside them in the reserve (one process beyond cores) rather
+// than wait. It returns the function that gives the right back.
+func (p *Pool) admit(ctx context.Context, large bool) (func(), error) {
+	if large && p.reserve == nil {
 		select {
 		case p.large <- struct{}{}:
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 		}
-		defer func() { <-p.large }()
+	}
+	done := func(ch chan struct{}) func() {
+		return func() {
+			<-ch
+			if large && p.reserve == nil {
+				<-p.large
+			}
+		}
 	}
 	select {
 	case p.slots <- struct{}{}:
+		return done(p.slots), nil
+	default:
+	}
+	var reserve chan struct{} // nil blocks: only small native renders use it
+	if !large {
+		reserve = p.reserve
+	}
+	select {
+	case p.slots <- struct{}{}:
+		return done(p.slots), nil
+	case reserve <- struct{}{}:
+		return done(reserve), nil
 	case <-ctx.Done():
+		if large && p.reserve == nil {
+			<-p.large
+		}
 		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 	}
-	defer func() { <-p.slots }()
+}
+
+func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, format string) ([]byte, error) {
+	release, err := p.admit(ctx, expectedCost(dot) > largeEdges)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	// Another caller may have finished this render while we waited.
 	if b, ok := p.cache.get(key); ok {
 		p.mu.Lock()
@@ -185,7 +227,6 @@ func (p *Pool) renderOnce(ctx context.Context, key string, dot []byte, layout, f
 		return b, nil
 	}
 	var out []byte
-	var err error
 	if format == "svg" && p.cfg.Native != "" {
 		out, err = renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, format)
 	} else if format == "png" {
