@@ -31,7 +31,7 @@ rsswatch() {
   while kill -0 "$pid" 2>/dev/null && [ ! -e "$work/stoprss" ]; do
     local pids sum
     pids=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr '\n' ' ' || true)
-    sum=$(ps -o rss= -p "$pid $pids" 2>/dev/null | awk '{s+=$1} END {print s+0}' || true)
+    sum=$(ps -o rss= -p "$(echo $pid $pids | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}' || true)
     [ "$sum" -gt "$peak" ] && peak=$sum
     echo "$peak" > "$work/rsspeak"
     sleep 0.05
