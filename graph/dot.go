@@ -34,9 +34,14 @@ type DOTOptions struct {
 	Legend bool
 }
 
-// Fonts: Graphviz sizes text with Helvetica metrics (the name starts with
-// it); browsers fall through to a CJK-capable face for Chinese labels.
-const fontName = "Helvetica,Arial,Noto Sans CJK SC,PingFang SC,Microsoft YaHei,sans-serif"
+// Fonts: the WASM Graphviz has no fonts and sizes text with Helvetica
+// metrics (the name starts with it), so a Chinese label overflows its box
+// and the page squeezes it. The system's dot measures with the fonts
+// fontconfig finds for this list, glyph by glyph, as the browser draws it:
+// Latin in the first sans face installed, Chinese in a CJK face (the named
+// ones, then WenQuanYi, which Debian's fonts-wqy-microhei installs), so
+// boxes fit their labels.
+const fontName = "Helvetica,Arial,Noto Sans CJK SC,PingFang SC,Microsoft YaHei,WenQuanYi Micro Hei,sans-serif"
 
 // clusterColumn is how many members of a cluster dot stacks in a column.
 const clusterColumn = 6
