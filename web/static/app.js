@@ -171,7 +171,7 @@
   // have none and rank by degree.
   function Labels(svg, opts) {
     opts = opts || {};
-    var min = opts.min || 12, max = opts.max || Infinity, pad = 2, markPx = 9;
+    var min = opts.min || 12, max = opts.max || Infinity, pad = 2, markPx = 9, lastMark = "";
     var items = [], forced = {}, queued = false, pointing = false;
     var off = graphOffset(svg);
     var degree = {};
@@ -210,7 +210,12 @@
       if (!m && g.classList.contains("focus")) prio = -1;
       var shape = $("polygon, ellipse, path, rect", g), sb = shape && shape.getBBox();
       add(g, $all("text", g), "node", prio, sb);
-      if (sb && items.length && items[items.length - 1].g === g) items[items.length - 1].shapes = $all("polygon, ellipse, path, polyline, rect", g);
+      if (sb && sb.width > 0 && sb.height > 0 && items.length && items[items.length - 1].g === g) {
+        // The node's size, for drawing it as a mark (app.css).
+        items[items.length - 1].mark = true;
+        g.style.setProperty("--w", sb.width.toFixed(1));
+        g.style.setProperty("--h", sb.height.toFixed(1));
+      }
     });
     // Cluster titles rank with the projects (they are projects or sections).
     $all("g.cluster", svg).forEach(function (g) {
@@ -276,6 +281,9 @@
           prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
       });
       var shown = placeLabels(cands);
+      // A mark is markPx on screen whatever the zoom: one property for all.
+      var mk = (markPx / v.s).toFixed(2);
+      if (mk !== lastMark) { lastMark = mk; svg.style.setProperty("--mk", mk); }
       cands.forEach(function (c, i) { if (c.at > 0) items[i].my += c.alts[c.at - 1].dy / v.s; });
       // Nodes whose labels show are drawn last, over the others' shapes;
       // not while the reader points at or focuses one (moving an element
@@ -296,15 +304,7 @@
         }
         // A node whose label is hidden is drawn as a small mark, not as an
         // empty box: an unnamed box reads as a missing name.
-        if (it.shapes) {
-          var sh = it.shape, mark = markPx / v.s;
-          var st = show ? null : "translate(" + it.cx.toFixed(2) + " " + it.cy.toFixed(2) + ") scale(" + Math.min(1, mark / sh.width).toFixed(4) + " " + Math.min(1, mark / sh.height).toFixed(4) + ") translate(" + (-it.cx) + " " + (-it.cy) + ")";
-          if (st !== it.st) {
-            it.st = st;
-            it.g.classList.toggle("lbl-mark", !show);
-            it.shapes.forEach(function (e) { if (st) e.setAttribute("transform", st); else e.removeAttribute("transform"); });
-          }
-        }
+        if (it.mark) it.g.classList.toggle("lbl-mark", !show);
       });
     }
     function update() {
