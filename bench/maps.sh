@@ -7,6 +7,7 @@
 #     core; with the peak RSS of the server and its worker processes.
 # Each engine's runs are interleaved with the native runs so load from other
 # processes on the machine hits both; `uptime` is printed with each.
+# Servers run with --no-cache: every render is cold.
 # Usage: bench/maps.sh [ENGINE...]   (default: wasm native; needs dot, jq, curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ go build -o "$work/codeatlas" ./cmd/codeatlas
 go build -o "$work/mapload" ./bench/mapload
 port=18097; base=http://127.0.0.1:$port
 start() { # engine
-  "$work/codeatlas" serve --engine "$1" --addr 127.0.0.1:$port > "$work/serve.log" 2>&1 &
+  "$work/codeatlas" serve --no-cache --engine "$1" --addr 127.0.0.1:$port > "$work/serve.log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null "$base/healthz"; do sleep 0.05; done
 }
@@ -26,10 +27,11 @@ stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 # peak RSS (KB) of the server and all its descendants, sampled every 50 ms
 rsswatch() {
   local peak=0
+  echo 0 > "$work/rsspeak"
   while kill -0 "$pid" 2>/dev/null && [ ! -e "$work/stoprss" ]; do
     local pids sum
-    pids=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr '\n' ' ')
-    sum=$(ps -o rss= -p "$pid $pids" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+    pids=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr '\n' ' ' || true)
+    sum=$(ps -o rss= -p "$(echo $pid $pids | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}' || true)
     [ "$sum" -gt "$peak" ] && peak=$sum
     echo "$peak" > "$work/rsspeak"
     sleep 0.05
@@ -46,7 +48,8 @@ jq -r '.nodes[].id | @uri' "$work/graph.json" > "$work/nodes"
 : > "$work/page.urls"; : > "$work/storm.urls"; mkdir -p "$work/pdot" "$work/sdot"
 i=0; while read -r c; do
   i=$((i+1)); echo "$base/map?focus=$c&depth=2" >> "$work/page.urls"
-  curl -sf "$base/map.dot?focus=$c&depth=2" > "$work/pdot/$i.dot"
+  # The page draws no legend; /map.dot, a download, does: drop it.
+  curl -sf "$base/map.dot?focus=$c&depth=2" | awk '/^  subgraph "cluster_legend" \{/ {skip=1} !skip {print} skip && /^  \}$/ {skip=0}' > "$work/pdot/$i.dot"
 done < "$work/concepts"
 i=0; while read -r n; do for d in 1 2 3; do
   i=$((i+1)); echo "$base/map.svg?focus=$n&depth=$d" >> "$work/storm.urls"

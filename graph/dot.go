@@ -34,8 +34,16 @@ type DOTOptions struct {
 	Legend bool
 }
 
-// Fonts: Graphviz sizes text with Helvetica metrics (the name starts with
-// it); browsers fall through to a CJK-capable face for Chinese labels.
+// Fonts: the WASM Graphviz has no fonts and sizes text with Helvetica
+// metrics (the name starts with it), so a Chinese label overflows its box
+// and the page squeezes it. The system's dot measures with the fonts
+// fontconfig finds for this list, glyph by glyph, as the browser draws it:
+// Latin in the first face of the list installed (else the default sans),
+// Chinese in a CJK face it falls back to (Debian: fonts-wqy-microhei), so
+// boxes fit their labels. Naming WenQuanYi Micro Hei here was tried:
+// where it is the only face of the list installed, dot and the browser
+// both drew Latin in it too, and its taller lines overlapped the lines of
+// multi-line labels.
 const fontName = "Helvetica,Arial,Noto Sans CJK SC,PingFang SC,Microsoft YaHei,sans-serif"
 
 // clusterColumn is how many members of a cluster dot stacks in a column.

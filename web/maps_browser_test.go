@@ -49,7 +49,14 @@ const measureMapsJS = `(() => {
       if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 &&
           Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2) overlaps++;
     }
-    return {id: s.id || (s.closest('[id]') || {}).id || '', nodes: nodes.length, labelled: visible.length,
+    // A node without a visible label must not be drawn as an empty box.
+    const empty = nodes.filter(g => !visible.includes(g)).filter(g => {
+      const sh = g.querySelector('polygon, ellipse, path');
+      if (!sh || !seen(sh)) return false;
+      const r = sh.getBoundingClientRect();
+      return r.width > 16 && r.height > 16 || r.width > 24;
+    }).length;
+    return {id: s.id || (s.closest('[id]') || {}).id || '', nodes: nodes.length, labelled: visible.length, empty,
       small: px.filter(x => x < 11).length, lines: px.length, overlaps,
       inView: boxes.filter(b => b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight && b.right <= innerWidth).length};
   });
@@ -63,11 +70,13 @@ type mapMeasure struct {
 	Lines    int    `json:"lines"`
 	Overlaps int    `json:"overlaps"`
 	InView   int    `json:"inView"`
+	Empty    int    `json:"empty"`
 }
 
 // problems lists how m breaks the readability rules: at least 90% of the
 // visible labels 11 px or more, no two overlapping, min(nodes, 12) nodes
-// labelled, and on a map page that many labels inside the window.
+// labelled, no node drawn as an empty box (a node without its label is a
+// small mark), and on a map page that many labels inside the window.
 func (m mapMeasure) problems(mapPage bool) []string {
 	var out []string
 	want := min(m.Nodes, 12)
@@ -79,6 +88,9 @@ func (m mapMeasure) problems(mapPage bool) []string {
 	}
 	if m.Labelled < want {
 		out = append(out, fmt.Sprintf("%d of %d nodes labelled, want %d", m.Labelled, m.Nodes, want))
+	}
+	if m.Empty > 0 {
+		out = append(out, fmt.Sprintf("%d nodes drawn as boxes without their label", m.Empty))
 	}
 	if mapPage && m.InView < want {
 		out = append(out, fmt.Sprintf("%d labels in the window, want %d", m.InView, want))
@@ -92,7 +104,13 @@ func (m mapMeasure) problems(mapPage bool) []string {
 func TestBrowserReadableMaps(t *testing.T) {
 	bin := chromiumOrSkip(t)
 	gin.SetMode(gin.TestMode)
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
+	// The engine serve picks: Graphviz's dot when installed (as in CI),
+	// else WASM.
+	native, err := render.ResolveEngine(render.EngineAuto, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
 	defer pool.Close()
 	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -108,6 +126,7 @@ func TestBrowserReadableMaps(t *testing.T) {
 		"/p/consul",
 		"/a/etcd/raft",
 		"/map?view=ego&focus=m/github.com/hashicorp/raft&depth=1",
+		"/m/github.com/hashicorp/raft",
 		"/map?view=ego&focus=c/service-discovery&depth=2",
 		"/map?view=path&from=p/go-micro&to=c/service-discovery",
 		"/map?view=project&focus=p/traefik",
@@ -132,8 +151,13 @@ func TestBrowserReadableMaps(t *testing.T) {
 			b.step(where+": open", "svg g.node", chromedp.Navigate(ts.URL+page), chromedp.WaitReady(chromedp.CSS("svg g.node")))
 			measure := func(state string, all bool) {
 				t.Helper()
-				// Labels are placed in an animation frame after a zoom.
+				// Labels are placed in an animation frame after a zoom:
+				// wait for two (a loaded machine may delay them).
 				time.Sleep(150 * time.Millisecond)
+				if _, err := eval[bool](b, "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+					chromedp.EvalAwaitPromise); err != nil {
+					t.Fatalf("%s, %s: waiting for a frame: %v", where, state, err)
+				}
 				ms, err := eval[[]mapMeasure](b, measureMapsJS)
 				if err != nil || len(ms) == 0 {
 					t.Fatalf("%s, %s: no graph to measure (%v)", where, state, err)
@@ -205,6 +229,8 @@ func TestBrowserPlaceLabels(t *testing.T) {
 		{"unwanted never shown, frees room", []string{box(0, 0) + ", prio: 0, want: false", box(50, 10) + ", prio: 1"}, []bool{false, true}},
 		{"touching edges do not overlap", []string{box(0, 0) + ", prio: 0", box(100, 0) + ", prio: 1"}, []bool{true, true}},
 		{"a chain: the middle loses", []string{box(0, 0) + ", prio: 0", box(60, 0) + ", prio: 2", box(120, 0) + ", prio: 1"}, []bool{true, false, true}},
+		{"its place taken, a label takes a free alternative", []string{box(0, 0) + ", prio: 0", box(50, 10) + ", prio: 1, alts: [{" + box(50, 30) + "}]"}, []bool{true, true}},
+		{"alternatives taken too: hidden", []string{box(0, 0) + ", prio: 0", box(0, 40) + ", prio: 1", box(50, 10) + ", prio: 2, alts: [{" + box(50, 30) + "}]"}, []bool{true, true, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			list := make([]string, len(tc.cands))
@@ -231,7 +257,13 @@ func TestBrowserPlaceLabels(t *testing.T) {
 func TestBrowserLanguages(t *testing.T) {
 	bin := chromiumOrSkip(t)
 	gin.SetMode(gin.TestMode)
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
+	// The engine serve picks: Graphviz's dot when installed (as in CI),
+	// else WASM.
+	native, err := render.ResolveEngine(render.EngineAuto, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
 	defer pool.Close()
 	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -160,7 +161,7 @@ func newStaticFile(name string, body []byte) staticFile {
 	}
 	f := staticFile{body: body, etag: `"` + hex.EncodeToString(h[:8]) + `"`, typ: typ}
 	if compressible(typ, len(body)) {
-		f.gz = gzipBytes(body)
+		f.gz = gzipBytes(body, gzip.BestCompression)
 	}
 	return f
 }

@@ -66,8 +66,8 @@ func main() {
 	wg.Wait()
 	wall := time.Since(start)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	fmt.Printf("%d requests, %d clients: %.2f s wall, %.1f/s, p50 %s p90 %s p99 %s, %d not 200\n",
-		len(urls), *clients, wall.Seconds(), float64(len(urls))/wall.Seconds(),
+	fmt.Printf("%d requests, %d clients: %.2f s wall, %.1f/s (%.1f/s answered 200), p50 %s p90 %s p99 %s, %d not 200\n",
+		len(urls), *clients, wall.Seconds(), float64(len(urls))/wall.Seconds(), float64(len(urls)-len(bad))/wall.Seconds(),
 		ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), len(bad))
 	for i, b := range bad {
 		if i == 5 {

@@ -169,3 +169,58 @@ func TestNativeDeadline(t *testing.T) {
 		t.Fatalf("no render after a timeout: %v", err)
 	}
 }
+
+// TestAdmit checks who may render at once: WASM pools keep one worker from
+// large renders; native pools let large renders take every core and keep
+// one process beyond them for a small render.
+func TestAdmit(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	bg := context.Background()
+	tests := []struct {
+		name   string
+		native string
+		// steps: 'L' a large render that must be admitted, 'S' a small
+		// one; lower case: one that must wait (refused on a done context).
+		steps string
+	}{
+		{"wasm: large renders leave a worker to small ones", "", "LlSs"},
+		{"wasm: small renders take every worker", "", "SSsl"},
+		{"native: large renders take every core, a small one the reserve", "/usr/bin/dot", "LLlSs"},
+		{"native: small renders take cores and the reserve", "/usr/bin/dot", "SSSsl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewPool(Config{Command: SelfCommand, Workers: 2, Native: tt.native})
+			var held []func()
+			for i, c := range tt.steps {
+				large := c == 'L' || c == 'l'
+				waits := c == 'l' || c == 's'
+				ctx := bg
+				if waits {
+					ctx = cancelled
+				}
+				release, err := p.admit(ctx, large)
+				switch {
+				case waits && err == nil:
+					t.Fatalf("step %d (%c): admitted, want it to wait", i, c)
+				case !waits && err != nil:
+					t.Fatalf("step %d (%c): %v", i, c, err)
+				case err == nil:
+					held = append(held, release)
+				}
+			}
+			for _, r := range held {
+				r()
+			}
+			// Everything given back: as many as at first fit again.
+			for i := 0; i < 2; i++ {
+				r, err := p.admit(bg, false)
+				if err != nil {
+					t.Fatalf("after release: %v", err)
+				}
+				defer r()
+			}
+		})
+	}
+}

@@ -61,6 +61,9 @@ type Pool struct {
 	// large admits large renders: one fewer than slots, so one worker is
 	// always left for small ones (with one worker, they take turns).
 	large chan struct{}
+	// reserve, for native renders only, is one dot process beyond slots
+	// that only a small render takes, when slots are all busy.
+	reserve chan struct{}
 
 	// ctx ends when the pool is closed: every render in flight with it.
 	ctx  context.Context
@@ -100,6 +103,9 @@ func NewPool(cfg Config) *Pool {
 	}
 	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}}
 	p.ctx, p.stop = context.WithCancel(context.Background())
+	if cfg.Native != "" {
+		p.reserve = make(chan struct{}, 1)
+	}
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -213,22 +219,58 @@ func expectedCost(dot []byte) int {
 	return bytes.Count(dot, []byte("->")) + bytes.Count(dot, []byte("--"))
 }
 
-func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format string) ([]byte, error) {
-	ctx := f.ctx
-	if expectedCost(dot) > largeEdges {
+// admit waits for the right to render: a slot (one per worker, or per core
+// for native renders). WASM workers are processes holding a compiled
+// Graphviz each, so large renders take all of them but one and a small map
+// never waits behind them. A native render is a dot process that ends with
+// it: large renders may take every core, and a small one that finds them
+// all busy runs beside them in the reserve (one process beyond cores) rather
+// than wait. It returns the function that gives the right back.
+func (p *Pool) admit(ctx context.Context, large bool) (func(), error) {
+	if large && p.reserve == nil {
 		select {
 		case p.large <- struct{}{}:
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 		}
-		defer func() { <-p.large }()
+	}
+	done := func(ch chan struct{}) func() {
+		return func() {
+			<-ch
+			if large && p.reserve == nil {
+				<-p.large
+			}
+		}
 	}
 	select {
 	case p.slots <- struct{}{}:
+		return done(p.slots), nil
+	default:
+	}
+	var reserve chan struct{} // nil blocks: only small native renders use it
+	if !large {
+		reserve = p.reserve
+	}
+	select {
+	case p.slots <- struct{}{}:
+		return done(p.slots), nil
+	case reserve <- struct{}{}:
+		return done(reserve), nil
 	case <-ctx.Done():
+		if large && p.reserve == nil {
+			<-p.large
+		}
 		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 	}
-	defer func() { <-p.slots }()
+}
+
+func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format string) ([]byte, error) {
+	ctx := f.ctx
+	release, err := p.admit(ctx, expectedCost(dot) > largeEdges)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	p.mu.Lock()
 	f.started = true
 	p.mu.Unlock()
@@ -240,7 +282,6 @@ func (p *Pool) renderOnce(f *flight, key string, dot []byte, layout, format stri
 		return b, nil
 	}
 	var out []byte
-	var err error
 	for try := 0; try < 2; try++ {
 		if format == "png" {
 			out, err = p.renderPNG(ctx, dot, layout)

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"regexp"
 	"strings"
 
 	"github.com/goccy/go-graphviz"
@@ -275,8 +274,6 @@ func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
-var fontRE = regexp.MustCompile(` font-family="[^"]*"`)
-
 // hoistFont moves the commonest font-family attribute onto the first group,
 // the graph's, which every label is inside and inherits it from. Graphviz
 // repeats the font on each text element: an eighth of a map's bytes. Quotes
@@ -284,8 +281,19 @@ var fontRE = regexp.MustCompile(` font-family="[^"]*"`)
 func hoistFont(svg []byte) []byte {
 	counts := map[string]int{}
 	best := ""
-	for _, m := range fontRE.FindAll(svg, -1) {
-		k := string(m)
+	attr := []byte(` font-family="`)
+	for i := 0; ; {
+		j := bytes.Index(svg[i:], attr)
+		if j < 0 {
+			break
+		}
+		start := i + j
+		end := bytes.IndexByte(svg[start+len(attr):], '"')
+		if end < 0 {
+			break
+		}
+		i = start + len(attr) + end + 1
+		k := string(svg[start:i])
 		counts[k]++
 		if counts[k] > counts[best] || (counts[k] == counts[best] && k < best) {
 			best = k

@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -331,3 +332,7 @@ func linkIsSafe(u string) bool {
 	}
 	return false
 }
+
+// fontRE finds font-family attributes the way hoistFont's scan does, as an
+// independent check of it.
+var fontRE = regexp.MustCompile(` font-family="[^"]*"`)

@@ -28,8 +28,14 @@
       var boxAspect = r0.width / r0.height, mapAspect = full.w / full.h;
       // A few nodes fit whole: their labels have room in any strip.
       if (mapAspect > 2 * boxAspect && $all("g.node", svg).length > 12) {
+        // The box's width shows this much of the map; the box is made
+        // as tall as the map then is, so nothing but map is in it (a
+        // taller box began with empty space above the map).
         var w = full.h * boxAspect * 1.6;
-        home = { x: full.x + (full.w - w) / 2, y: full.y, w: w, h: w / boxAspect };
+        svg.style.height = Math.max(240, Math.round(r0.width * full.h / w)) + "px";
+        svg.style.minHeight = "0";
+        var r1 = svg.getBoundingClientRect();
+        home = { x: full.x + (full.w - w) / 2, y: full.y, w: w, h: w * r1.height / r1.width };
         home.y = full.y + (full.h - home.h) / 2;
       }
     }
@@ -113,9 +119,12 @@
   // placeLabels decides which labels to show: each candidate is a screen
   // box {x1, y1, x2, y2} with its prio (lower first; below 0 the view's
   // focus, always first), forced (its place among the labels the reader
-  // points at, which come next) and want (false: never shown). Greedily,
-  // in that order, a label is shown unless it would overlap one already
-  // shown. It returns one boolean per candidate, in their order.
+  // points at, which come next), want (false: never shown) and alts (other
+  // boxes it may take, e.g. above or below its node). Greedily, in that
+  // order, a label takes the first of its boxes that overlaps none already
+  // shown, or stays hidden. It returns one boolean per candidate, in their
+  // order, and sets each candidate's at: the box taken (0 its own, k its
+  // alts[k-1]; -1 none).
   function placeLabels(cands) {
     var order = cands.map(function (c, i) { return i; });
     function rank(c) { return c.prio < 0 ? 0 : c.forced !== undefined ? 1 : 2; }
@@ -125,15 +134,27 @@
       return rank(ca) - rank(cb) || fa - fb || ca.prio - cb.prio || a - b;
     });
     var placed = [], shown = cands.map(function () { return false; });
-    order.forEach(function (i) {
-      var a = cands[i];
-      if (!a.want) return;
+    function free(a) {
       for (var j = 0; j < placed.length; j++) {
         var b = placed[j];
-        if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) return;
+        if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) return false;
       }
-      placed.push(a);
-      shown[i] = true;
+      return true;
+    }
+    order.forEach(function (i) {
+      var a = cands[i];
+      a.at = -1;
+      if (!a.want) return;
+      // Its own place first, then the other places it offers (alts:
+      // above and below its node), in order.
+      var boxes = [a].concat(a.alts || []);
+      for (var k = 0; k < boxes.length; k++) {
+        if (!free(boxes[k])) continue;
+        placed.push(boxes[k]);
+        shown[i] = true;
+        a.at = k;
+        return;
+      }
     });
     return shown;
   }
@@ -150,7 +171,7 @@
   // have none and rank by degree.
   function Labels(svg, opts) {
     opts = opts || {};
-    var min = opts.min || 12, max = opts.max || Infinity, pad = 2;
+    var min = opts.min || 12, max = opts.max || Infinity, pad = 2, markPx = 9, lastMark = "";
     var items = [], forced = {}, queued = false, pointing = false;
     var off = graphOffset(svg);
     var degree = {};
@@ -189,6 +210,12 @@
       if (!m && g.classList.contains("focus")) prio = -1;
       var shape = $("polygon, ellipse, path, rect", g), sb = shape && shape.getBBox();
       add(g, $all("text", g), "node", prio, sb);
+      if (sb && sb.width > 0 && sb.height > 0 && items.length && items[items.length - 1].g === g) {
+        // The node's size, for drawing it as a mark (app.css).
+        items[items.length - 1].mark = true;
+        g.style.setProperty("--w", sb.width.toFixed(1));
+        g.style.setProperty("--h", sb.height.toFixed(1));
+      }
     });
     // Cluster titles rank with the projects (they are projects or sections).
     $all("g.cluster", svg).forEach(function (g) {
@@ -232,19 +259,32 @@
         it.k = k; it.mx = mx / v.s; it.my = my / v.s;
         dx += mx; dy += my;
         var c = { x1: sx + dx - hw, x2: sx + dx + hw, y1: sy + dy - hh, y2: sy + dy + hh };
+        var alts = [];
         if (it.shape) {
           // The node's own shape counts too: a label is never drawn
           // under another node.
           var sh = it.shape;
-          c.x1 = Math.min(c.x1, (sh.x + off.x - v.x) * v.s + v.ox);
-          c.x2 = Math.max(c.x2, (sh.x + sh.width + off.x - v.x) * v.s + v.ox);
-          c.y1 = Math.min(c.y1, (sh.y + off.y - v.y) * v.s + v.oy);
-          c.y2 = Math.max(c.y2, (sh.y + sh.height + off.y - v.y) * v.s + v.oy);
+          var s1 = (sh.x + off.x - v.x) * v.s + v.ox, s2 = (sh.x + sh.width + off.x - v.x) * v.s + v.ox;
+          var t1 = (sh.y + off.y - v.y) * v.s + v.oy, t2 = (sh.y + sh.height + off.y - v.y) * v.s + v.oy;
+          var withShape = function (b) {
+            return { x1: Math.min(b.x1, s1), x2: Math.max(b.x2, s2), y1: Math.min(b.y1, t1), y2: Math.max(b.y2, t2), dy: b.dy };
+          };
+          // Where its own place is taken, a node's label may sit just
+          // above or below the node.
+          if (it.kind === "node") {
+            alts.push(withShape({ x1: c.x1, x2: c.x2, y1: t1 - 2 * hh, y2: t1, dy: t1 - hh - (c.y1 + c.y2) / 2 }));
+            alts.push(withShape({ x1: c.x1, x2: c.x2, y1: t2, y2: t2 + 2 * hh, dy: t2 + hh - (c.y1 + c.y2) / 2 }));
+          }
+          c = withShape(c);
         }
-        return { x1: c.x1, x2: c.x2, y1: c.y1, y2: c.y2,
+        return { x1: c.x1, x2: c.x2, y1: c.y1, y2: c.y2, alts: alts,
           prio: it.prio, forced: forced[it.id], want: it.kind !== "edge" || nat >= min - 1 };
       });
       var shown = placeLabels(cands);
+      // A mark is markPx on screen whatever the zoom: one property for all.
+      var mk = (markPx / v.s).toFixed(2);
+      if (mk !== lastMark) { lastMark = mk; svg.style.setProperty("--mk", mk); }
+      cands.forEach(function (c, i) { if (c.at > 0) items[i].my += c.alts[c.at - 1].dy / v.s; });
       // Nodes whose labels show are drawn last, over the others' shapes;
       // not while the reader points at or focuses one (moving an element
       // would drop its focus and hover).
@@ -262,6 +302,9 @@
           it.tf = tf;
           it.texts.forEach(function (t) { if (tf) t.setAttribute("transform", tf); else t.removeAttribute("transform"); });
         }
+        // A node whose label is hidden is drawn as a small mark, not as an
+        // empty box: an unnamed box reads as a missing name.
+        if (it.mark) it.g.classList.toggle("lbl-mark", !show);
       });
     }
     function update() {
