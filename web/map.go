@@ -30,8 +30,13 @@ const localMapID = "local"
 // legend; a page shows it beside the map.
 func dotOptions(l *loc, gid string, download bool) graph.DOTOptions {
 	return graph.DOTOptions{NodeURL: l.node, StubURL: l.mapURL, GraphID: gid, Compact: gid == localMapID,
-		Legend: download, Label: l.nodeText}
+		Legend: download, Label: l.nodeText, TerseEdges: gid == mapPageID && !download}
 }
+
+// mapPageID is the graph id of the map of a map page (and of the
+// overview), whose text version beside it lists every edge's evidence: the
+// drawing's edge tooltips leave it out.
+const mapPageID = "map"
 
 func viewDOT(l *loc, v *graph.View, gid string, download bool) []byte {
 	var buf bytes.Buffer
@@ -46,7 +51,7 @@ func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return s.renderView(ctx, s.locFor(st, st.langs[0], ""), v, "map")
+	return s.renderView(ctx, s.locFor(st, st.langs[0], ""), v, mapPageID)
 }
 
 func (s *Server) renderView(ctx context.Context, l *loc, v *graph.View, gid string) ([]byte, error) {
@@ -93,8 +98,9 @@ type mapPageData struct {
 	Empty         string // why there is no map (a path finder without its ends, kinds that leave nothing)
 	OpenPanel     bool
 	Hops          [][]hopRow
-	Twin          twin
-	DataJSON      string
+	// Twin is the map as text; map pages read their edges (ends,
+	// relation, evidence) from it for hover and edge info.
+	Twin twin
 }
 
 type exportLink struct{ Label, URL, File string }
@@ -144,7 +150,7 @@ func (s *Server) mapPage(c *gin.Context) {
 			d.Empty, d.OpenPanel = l.T("map.empty"), true
 			return d, nil
 		}
-		svg, err := s.renderView(c.Request.Context(), l, v, "map")
+		svg, err := s.renderView(c.Request.Context(), l, v, mapPageID)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +166,7 @@ func (s *Server) mapData(c *gin.Context, l *loc, v *graph.View) mapPageData {
 		heading = l.viewTitle(v)
 	}
 	d := mapPageData{pageData: s.page(c, l, heading), Heading: heading, View: v, Query: v.Query, Depths: depths(),
-		Twin: l.makeTwin(v), DataJSON: viewData(v)}
+		Twin: l.makeTwin(v)}
 	d.Exports = s.exportLinks(l, v.Query)
 	for _, k := range graph.ViewKinds {
 		d.ViewChoices = append(d.ViewChoices, choice{Value: string(k), Label: l.T("view.kind." + string(k)), Selected: k == v.Query.View})
