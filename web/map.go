@@ -29,13 +29,18 @@ const localMapID = "local"
 // to their narrower maps, and words the labels. A download carries its
 // legend; a page shows it beside the map.
 func dotOptions(l *loc, gid string, download bool) graph.DOTOptions {
-	return graph.DOTOptions{NodeURL: l.node, StubURL: l.mapURL, GraphID: gid, Compact: gid == localMapID,
-		Legend: download, Label: l.nodeText, TerseEdges: gid == mapPageID && !download}
+	return graph.DOTOptions{NodeURL: l.node, StubURL: l.stubURL, GraphID: gid, Compact: gid == localMapID,
+		Legend: download, Label: l.nodeText, TerseEdges: !download}
 }
 
 // mapPageID is the graph id of the map of a map page (and of the
-// overview), whose text version beside it lists every edge's evidence: the
-// drawing's edge tooltips leave it out.
+// overview).
+//
+// A map in a page says only the relation of an edge in its tooltip, not
+// the evidence: a map page lists every edge's evidence in its text version
+// beside the map (where hover reads it), a concept's page cites the
+// sentences that mention it, and an article's sidebar map is the article's
+// own links and mentions. Downloads stand alone and keep it.
 const mapPageID = "map"
 
 func viewDOT(l *loc, v *graph.View, gid string, download bool) []byte {

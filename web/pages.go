@@ -764,7 +764,7 @@ func (l *loc) makeTwin(v *graph.View) twin {
 	for _, n := range v.Nodes {
 		lk := nodeLink{ID: n.ID, Label: l.nodeText(n), Kind: l.kind(n.Kind), URL: l.node(n.ID)}
 		if n.Kind == graph.Stub {
-			lk.URL = l.mapURL(n.Target)
+			lk.URL = l.stubURL(n.Target)
 		}
 		label[n.ID] = lk
 		t.Nodes = append(t.Nodes, lk)

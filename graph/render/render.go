@@ -112,7 +112,7 @@ func CleanSVG(svg []byte) []byte {
 
 // SVGForm changes whenever CleanSVG writes other bytes for the same
 // drawing, so that a cache on disk never serves the old form.
-const SVGForm = "svg2"
+const SVGForm = "svg3"
 
 // Graphviz wraps every link in <g id="a_…">, which nothing reads; it
 // writes every hyphen as &#45;; and it gives coordinates in hundredths of
@@ -217,7 +217,14 @@ func safeLinks(svg []byte) []byte {
 			case bytes.EqualFold(local, []byte("href")):
 				v := html.UnescapeString(string(a.value))
 				if !safeHref(v) {
-					replace(a.start, a.end)
+					// Removed whole; a space keeps the tag's name or the
+					// attribute before it apart from the one after
+					// (<a href="x"b=""> is not <ab="">).
+					if a.end < len(svg) && !isSpace(svg[a.end]) && svg[a.end] != '>' && svg[a.end] != '/' {
+						replace(a.start, a.end, []byte(" "))
+					} else {
+						replace(a.start, a.end)
+					}
 					continue
 				}
 				replace(a.start, a.end, []byte(" "), a.name, []byte(`="`), []byte(html.EscapeString(v)), []byte(`"`))
@@ -303,16 +310,25 @@ func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
-var fontRE = regexp.MustCompile(` font-family="[^"]*"`)
+var (
+	fontRE   = regexp.MustCompile(` font-family="[^"]*"`)
+	anchorRE = regexp.MustCompile(` text-anchor="[^"]*"`)
+)
 
-// hoistFont moves the commonest font-family attribute onto the first group,
-// the graph's, which every label is inside and inherits it from. Graphviz
-// repeats the font on each text element: an eighth of a map's bytes. Quotes
-// inside text and titles are escaped, so the pattern matches attributes only.
+// hoistFont moves the commonest font-family and text-anchor attributes onto
+// the first group, the graph's, which every label is inside and inherits
+// them from (both properties are inherited). Graphviz repeats them on each
+// text element: a sixth of a map's bytes. Quotes inside text and titles
+// are escaped, so the patterns match attributes only.
 func hoistFont(svg []byte) []byte {
+	return hoist(hoist(svg, fontRE), anchorRE)
+}
+
+// hoist moves the commonest attribute re matches onto the first group.
+func hoist(svg []byte, re *regexp.Regexp) []byte {
 	counts := map[string]int{}
 	best := ""
-	for _, m := range fontRE.FindAll(svg, -1) {
+	for _, m := range re.FindAll(svg, -1) {
 		k := string(m)
 		counts[k]++
 		if counts[k] > counts[best] || (counts[k] == counts[best] && k < best) {

@@ -209,6 +209,10 @@ func TestCleanSVG(t *testing.T) {
 			`<svg><g id="g"><text font-family="A" x="1">a</text><text font-family="B">b</text><text font-family="A">a &quot; font-family=&quot;A&quot;</text></g></svg>`,
 			`<svg><g font-family="A" id="g"><text x="1">a</text><text font-family="B">b</text><text>a &quot; font-family=&quot;A&quot;</text></g></svg>`,
 		},
+		{ // and the commonest anchor
+			`<svg><g id="g"><text text-anchor="middle">a</text><text text-anchor="start">b</text><text text-anchor="middle">c</text></g></svg>`,
+			`<svg><g text-anchor="middle" id="g"><text>a</text><text text-anchor="start">b</text><text>c</text></g></svg>`,
+		},
 		{ // one label: nothing to gain
 			`<svg><g><text font-family="A">a</text></g></svg>`,
 			`<svg><g><text font-family="A">a</text></g></svg>`,
@@ -270,8 +274,9 @@ func FuzzCleanSVG(f *testing.F) {
 			}
 		}
 		linked := compactSVG(safeLinks([]byte(in[max(0, strings.Index(in, "<svg")):])))
-		if a, b := fontRE.ReplaceAllString(string(out), ""), fontRE.ReplaceAllString(string(linked), ""); a != b {
-			t.Fatalf("hoisting the font changed more than fonts:\n%q\n%q", b, a)
+		strip := func(b []byte) string { return anchorRE.ReplaceAllString(fontRE.ReplaceAllString(string(b), ""), "") }
+		if a, b := strip(out), strip(linked); a != b {
+			t.Fatalf("hoisting the font changed more than fonts and anchors:\n%q\n%q", b, a)
 		}
 	})
 }
