@@ -344,8 +344,7 @@ func (s *Server) largerMap(u string) string {
 // right: the article between a column of what leads to it and a column of
 // what it leads to, at a size where every name reads in a 340-pixel column.
 func (s *Server) localMap(ctx context.Context, l *loc, id string) (template.HTML, string) {
-	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
-	v, err := l.st.graph.View(q)
+	v, err := l.st.graph.View(localMapQuery(id))
 	if err != nil {
 		return "", ""
 	}
@@ -354,6 +353,11 @@ func (s *Server) localMap(ctx context.Context, l *loc, id string) (template.HTML
 		return template.HTML(`<p class="dot-error">` + template.HTMLEscapeString(err.Error()) + `</p>`), l.mapURL(v.Query)
 	}
 	return template.HTML(svg), l.mapURL(graph.Query{View: graph.Ego, Focus: id, Depth: 2})
+}
+
+// localMapQuery is the view of a node's sidebar map.
+func localMapQuery(id string) graph.Query {
+	return graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
 }
 
 // crumbs walks contains edges up from id: project › section › article.

@@ -75,6 +75,9 @@ func (s *Server) WriteSiteWith(ctx context.Context, opt SiteOptions) (SiteStats,
 	if workers < 1 {
 		workers = 1
 	}
+	if s.cfg.StaticSite {
+		s.warmSite(ctx, s.site.Load())
+	}
 	g := &siteGen{h: s.Handler(), dir: dir, base: base, seen: map[string]bool{}, written: map[string]bool{}, progress: opt.Progress}
 	seeds := []string{"/", "/graph.json", notFoundURL}
 	if s.cfg.StaticSite {
