@@ -118,11 +118,10 @@ const SVGForm = "svg3"
 // writes every hyphen as &#45;; and it gives coordinates in hundredths of
 // a point, where tenths are finer than a screen shows at the deepest zoom
 // of a map (40×).
-var (
-	anchorIDRE = regexp.MustCompile(`<g id="a_[^"]*">`)
-	coordRE    = regexp.MustCompile(` (?:points|d|x|y|cx|cy|rx|ry)="[^"]*"`)
-	hundredRE  = regexp.MustCompile(`(\.[0-9])[0-9]+`)
-)
+var anchorIDRE = regexp.MustCompile(`<g id="a_[^"]*">`)
+
+// coordAttrs are the attributes whose numbers compactSVG shortens.
+var coordAttrs = [][]byte{[]byte("points"), []byte("d"), []byte("x"), []byte("y"), []byte("cx"), []byte("cy"), []byte("rx"), []byte("ry")}
 
 // compactSVG drops the ids of link wrappers, writes hyphens as
 // themselves and coordinates to a tenth of a point: a third fewer bytes on
@@ -131,10 +130,59 @@ var (
 func compactSVG(svg []byte) []byte {
 	svg = anchorIDRE.ReplaceAll(svg, []byte("<g>"))
 	svg = bytes.ReplaceAll(svg, []byte("&#45;"), []byte("-"))
-	return coordRE.ReplaceAllFunc(svg, func(a []byte) []byte {
-		return hundredRE.ReplaceAll(a, []byte("$1"))
-	})
+	return tenths(svg)
 }
+
+// tenths cuts every number in the values of coordAttrs (a name after a
+// space, then ="…") to one decimal; a scan, as a pattern took a tenth of
+// a site's time.
+func tenths(svg []byte) []byte {
+	out := make([]byte, 0, len(svg))
+	done, pos := 0, 0
+	for {
+		i := bytes.Index(svg[pos:], []byte(`="`))
+		if i < 0 {
+			break
+		}
+		eq := pos + i
+		start := eq + 2
+		end := bytes.IndexByte(svg[start:], '"')
+		if end < 0 {
+			break
+		}
+		end += start
+		pos = start
+		coord := false
+		for _, name := range coordAttrs {
+			n := eq - len(name)
+			if n >= 1 && svg[n-1] == ' ' && bytes.Equal(svg[n:eq], name) {
+				coord = true
+				break
+			}
+		}
+		if !coord {
+			continue
+		}
+		pos = end + 1
+		out = append(out, svg[done:start]...)
+		for k := start; k < end; k++ {
+			c := svg[k]
+			out = append(out, c)
+			if c == '.' && k+1 < end && isDigit(svg[k+1]) {
+				out = append(out, svg[k+1])
+				k += 2
+				for k < end && isDigit(svg[k]) {
+					k++
+				}
+				k--
+			}
+		}
+		done = end
+	}
+	return append(out, svg[done:]...)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // safeLinks removes every link that is not a site-relative path, a
 // fragment or an http(s) URL, and writes the links it keeps in one form,
