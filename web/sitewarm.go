@@ -16,13 +16,16 @@ type warmer interface {
 	Warm(ctx context.Context, dots [][]byte, layout string, workers int) int
 }
 
-// warmSite draws, before a static copy's pages are fetched, the maps and
-// diagrams those pages hold: each language's overview, every concept's
-// and project's map, every article's and module's sidebar map, and every
-// diagram of the notes. They are the same DOT the pages ask for, so the
-// pages find them in the cache; one dot process per graph spent more time
-// starting than drawing. It returns how many it drew (none when the
-// renderer cannot draw in batches).
+// warmSite draws, before a static copy's pages are fetched, the small
+// graphs those pages hold: every article's and module's sidebar map and
+// every diagram of the notes (as it is and turned), in a few runs of the
+// renderer (one dot process per graph spent more time starting than
+// drawing). They are the same DOT the pages ask for, so the pages find
+// them in the cache, drawn byte for byte as they would be one by one. The
+// larger maps (the overview, concepts', projects') are left to the pages:
+// with clusters, dot draws them differently after other graphs in one
+// run, and Debian's 2.43 aborts on some. It returns how many it drew (none
+// when the renderer cannot draw in batches).
 func (s *Server) warmSite(ctx context.Context, st *site) int {
 	w, ok := s.cfg.Renderer.(warmer)
 	if !ok {
@@ -42,15 +45,9 @@ func (s *Server) warmSite(ctx context.Context, st *site) int {
 			prefix = "/" + lang
 		}
 		l := s.locFor(st, lang, prefix)
-		add(l, graph.Query{}, mapPageID)
 		for _, n := range st.graph.Nodes() {
-			switch n.Kind {
-			case graph.Article, graph.Module:
+			if n.Kind == graph.Article || n.Kind == graph.Module {
 				add(l, localMapQuery(n.ID), localMapID)
-			case graph.Concept:
-				add(l, graph.Query{View: graph.ConceptView, Focus: n.ID}, "concept")
-			case graph.Project:
-				add(l, graph.Query{View: graph.ProjectView, Focus: n.ID}, "project")
 			}
 		}
 	}
@@ -58,6 +55,11 @@ func (s *Server) warmSite(ctx context.Context, st *site) int {
 		for _, t := range append([]*extract.Document{d}, d.Translations...) {
 			for _, dg := range t.Diagrams {
 				byLayout["dot"] = append(byLayout["dot"], []byte(dg.Source))
+				// A diagram wider than the column is tried turned too
+				// (drawDiagram): most are.
+				if turned, ok := turn(dg.Source); ok {
+					byLayout["dot"] = append(byLayout["dot"], []byte(turned))
+				}
 			}
 		}
 	}

@@ -10,10 +10,7 @@ import (
 	"time"
 )
 
-// clusterRE finds a cluster in a DOT. A graph with clusters is drawn on
-// its own: dot orders clusters by where their names sit in its memory, so
-// after other graphs in the same run it may stack them in another order
-// than a run of its own would (the same map, drawn differently).
+// clusterRE finds a cluster in a DOT.
 var clusterRE = regexp.MustCompile(`subgraph\s+"?cluster`)
 
 // pagePrefixRE is what dot puts before the graph's id when it draws more
@@ -28,11 +25,15 @@ const batchSize = 48
 // dot, workers at a time, instead of one process per graph: a Debian dot
 // spends about 50 ms of CPU starting (it loads every plugin), more than
 // most maps take to lay out. It answers one SVG per input, in order, nil
-// where it has none (every graph of a run that failed, every graph with
-// clusters, or every graph when the pool has no native dot): a caller
-// renders those one by one as before. Each SVG is cleaned as Render cleans it,
-// byte for byte. It is meant for filling a cache ahead of a batch job (a
-// static site), not for requests: it takes no worker slot.
+// where it has none (every graph of a run that failed, or every graph when
+// the pool has no native dot): a caller renders those one by one as
+// before.
+//
+// Graphs with two clusters or more are left out: dot orders clusters by
+// where their names sit in its memory, so after other graphs in one run it
+// may stack them in another order than alone, and Debian's 2.43 aborts on
+// some of them there. Every graph it draws comes out byte for byte as
+// Render draws it.
 func (p *Pool) RenderBatch(ctx context.Context, dots [][]byte, layout string, workers int) [][]byte {
 	out := make([][]byte, len(dots))
 	if p.cfg.Native == "" || len(dots) == 0 {
@@ -40,7 +41,7 @@ func (p *Pool) RenderBatch(ctx context.Context, dots [][]byte, layout string, wo
 	}
 	var todo []int
 	for i, d := range dots {
-		if check(d, layout, "svg") == nil && !clusterRE.Match(d) {
+		if check(d, layout, "svg") == nil && len(clusterRE.FindAllIndex(d, 2)) < 2 {
 			todo = append(todo, i)
 		}
 	}
@@ -70,7 +71,7 @@ func (p *Pool) RenderBatch(ctx context.Context, dots [][]byte, layout string, wo
 				for k, i := range run {
 					in[k] = dots[i]
 				}
-				for k, svg := range p.nativeRun(ctx, in, layout) {
+				for k, svg := range p.nativeRuns(ctx, in, layout) {
 					out[run[k]] = svg
 				}
 			}
@@ -87,11 +88,24 @@ func (p *Pool) RenderBatch(ctx context.Context, dots [][]byte, layout string, wo
 	return out
 }
 
+// nativeRuns lays out dots in one dot process, or when that run fails (a
+// graph of the notes that dot rejects) in two halves, and so on: a bad
+// graph costs a few runs, not the whole batch. A graph that fails alone
+// has no SVG.
+func (p *Pool) nativeRuns(ctx context.Context, dots [][]byte, layout string) [][]byte {
+	out, ok := p.nativeRun(ctx, dots, layout)
+	if ok || len(dots) < 2 || ctx.Err() != nil {
+		return out
+	}
+	half := len(dots) / 2
+	return append(p.nativeRuns(ctx, dots[:half], layout), p.nativeRuns(ctx, dots[half:], layout)...)
+}
+
 // nativeRun lays out dots in one dot process and splits its output into
 // one SVG per graph. A run that fails gives none: which graph an SVG
 // belongs to is known only by counting, and dot may skip a graph it
 // cannot lay out and go on with the next.
-func (p *Pool) nativeRun(ctx context.Context, dots [][]byte, layout string) [][]byte {
+func (p *Pool) nativeRun(ctx context.Context, dots [][]byte, layout string) ([][]byte, bool) {
 	timeout := p.cfg.Timeout
 	if timeout <= 0 {
 		timeout = 20 * time.Second
@@ -109,9 +123,10 @@ func (p *Pool) nativeRun(ctx context.Context, dots [][]byte, layout string) [][]
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Run(); err != nil {
-		return make([][]byte, len(dots))
+		return make([][]byte, len(dots)), false
 	}
-	return splitSVGs(stdout.Bytes(), len(dots))
+	out := splitSVGs(stdout.Bytes(), len(dots))
+	return out, len(out) == 0 || out[0] != nil
 }
 
 // splitSVGs cuts the output of one dot run over n graphs into their SVG
