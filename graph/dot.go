@@ -32,6 +32,10 @@ type DOTOptions struct {
 	// into the picture: for downloads, which stand alone. Pages show it
 	// beside the map instead.
 	Legend bool
+	// TerseEdges leaves the evidence out of edge tooltips, which then say
+	// only the relation: for pages that list every edge's evidence beside
+	// the map, where it was a third of the picture's bytes.
+	TerseEdges bool
 }
 
 // Fonts: the WASM Graphviz has no fonts and sizes text with Helvetica
@@ -184,7 +188,7 @@ func (v *View) WriteDOT(w io.Writer, opt DOTOptions) error {
 			from, to, back = e.To, e.From, ", dir=back"
 		}
 		p("  %s -> %s [id=%s, class=%s, tooltip=%s%s", Quote(from), Quote(to),
-			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(edgeTooltip(e)), back)
+			Quote(gid+"-e-"+e.From+"->"+e.To), Quote(strings.Join(cls, " ")), Quote(edgeTooltip(e, opt.TerseEdges)), back)
 		if labels {
 			p(", label=%s", Quote(e.Label()))
 		}
@@ -328,7 +332,10 @@ func writeLegend(p func(string, ...any), v *View, gid string) {
 	p("  }\n")
 }
 
-func edgeTooltip(e *ViewEdge) string {
+func edgeTooltip(e *ViewEdge, terse bool) string {
+	if terse {
+		return e.Label()
+	}
 	var b strings.Builder
 	b.WriteString(e.Label())
 	n := 0

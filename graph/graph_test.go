@@ -67,15 +67,17 @@ var viewCases = []struct {
 	name    string
 	q       graph.Query
 	compact bool
+	terse   bool // edge tooltips without evidence, as map pages ask
 }{
-	{"overview", graph.Query{}, false},
-	{"project-etcd", graph.Query{View: graph.ProjectView, Focus: "p/etcd"}, false},
-	{"concept-raft", graph.Query{View: graph.ConceptView, Focus: "c/raft"}, false},
-	{"ego-raft-2", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}, false},
-	{"ego-budget", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10}, false},
-	{"path-grpc-consensus", graph.Query{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"}, false},
-	{"full-concepts", graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Concept}}, false},
-	{"ego-compact", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1, Budget: 10}, true},
+	{"overview", graph.Query{}, false, false},
+	{"project-etcd", graph.Query{View: graph.ProjectView, Focus: "p/etcd"}, false, false},
+	{"concept-raft", graph.Query{View: graph.ConceptView, Focus: "c/raft"}, false, false},
+	{"ego-raft-2", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}, false, false},
+	{"ego-budget", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 3, Budget: 10}, false, false},
+	{"path-grpc-consensus", graph.Query{View: graph.PathView, From: "a/grpc/server", To: "c/consensus"}, false, false},
+	{"full-concepts", graph.Query{View: graph.Full, Kinds: []graph.Kind{graph.Concept}}, false, false},
+	{"ego-compact", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 1, Budget: 10}, true, false},
+	{"ego-raft-2-terse", graph.Query{View: graph.Ego, Focus: "c/raft", Depth: 2}, false, true},
 }
 
 // TestViewsGolden compares the DOT of every view with testdata/<name>.dot
@@ -91,7 +93,7 @@ func TestViewsGolden(t *testing.T) {
 			}
 			var buf bytes.Buffer
 			o := opts()
-			o.Compact = tc.compact
+			o.Compact, o.TerseEdges = tc.compact, tc.terse
 			if err := v.WriteDOT(&buf, o); err != nil {
 				t.Fatal(err)
 			}

@@ -351,10 +351,34 @@ func TestBrowser(t *testing.T) {
 	files := httptest.NewServer(http.StripPrefix("/docs", http.FileServer(http.Dir(dir))))
 	defer files.Close()
 	b.open("open the static overview", files.URL+"/docs/", `[id="map-c/raft"]`)
+	// Hover reads the map's edges from its text version: the node's
+	// neighbours light up, and an edge shows its evidence.
+	b.step("hover raft on the static map", "the hover", chromedp.Evaluate[chromedp.Void](`document.querySelector('[id="map-c/raft"]').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))`))
+	lit, err := eval[int](b, "document.querySelector('#map svg').classList.contains('dimmed') ? document.querySelectorAll('#map svg g.edge.hl').length : -1")
+	if err != nil || lit < 1 {
+		t.Errorf("hover on the static map lit %d edges (%v)", lit, err)
+	}
+	info, err := eval[string](b, `(() => {
+		const e = Array.from(document.querySelectorAll('#map svg g.edge')).find(g => document.querySelector('details.twin li[data-from]') && g.querySelector('path'));
+		e.querySelector('path').dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 10, clientY: 10}));
+		const box = document.querySelector('#edgeinfo');
+		return box.hidden ? '' : box.textContent;
+	})()`)
+	if err != nil || !strings.Contains(info, ".md:") {
+		t.Errorf("edge info on the static map: %q (%v)", info, err)
+	}
+	if n, err := eval[int](b, `document.querySelectorAll('#map svg g.edge a[*|title*=".md:"]').length`); err != nil || n > 0 {
+		t.Errorf("%d edge tooltips of a page's map repeat the evidence (%v)", n, err)
+	}
 	b.follow("click raft on the static map", chromedp.Click(chromedp.CSS(`[id="map-c/raft"] a`)), "/docs/c/raft/", "#title")
-	// A map page of the copy: its map is in the page (no file beside it),
-	// and a click on a node opens the node's page.
-	b.step("open a static map page", "the click", chromedp.Click(chromedp.CSS(`main a[href^="/docs/map/"]`)))
+	// The copy has no larger map pages: the concept's page holds its map.
+	if n, err := eval[int](b, `document.querySelectorAll('main a[href*="/map/"]').length`); err != nil || n > 0 {
+		t.Errorf("the static concept page links %d map pages (%v)", n, err)
+	}
+	b.open("back to the static overview", files.URL+"/docs/", `[id="map-c/raft"]`)
+	// A map page of the copy (a question of the overview): its map is in
+	// the page, and a click on a node opens the node's page.
+	b.step("open a static map page", "the click", chromedp.Click(chromedp.CSS(`a.question[href^="/docs/map/"]`)))
 	b.waitURL("open a static map page", func(u string) bool { return strings.Contains(u, "/docs/map/") }, "a map page")
 	b.step("open a static map page", "its nodes", chromedp.WaitVisible(chromedp.CSS(`#map svg g.node`)))
 	b.step("click an article on the static map page", "the click", chromedp.Click(chromedp.CSS(`#map svg g.node[id*="-a/"] a`)))

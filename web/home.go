@@ -44,7 +44,7 @@ func (s *Server) homePage(c *gin.Context) {
 	s.servePage(c, st, "home.html", func() (any, error) {
 		d := homeData{mapPageData: s.mapData(c, l, v)}
 		if len(v.Nodes) > 0 {
-			svg, err := s.renderView(c.Request.Context(), l, v, "map")
+			svg, err := s.renderView(c.Request.Context(), l, v, mapPageID)
 			if err != nil {
 				return nil, err
 			}

@@ -47,6 +47,7 @@ type loc struct {
 	msgs   *i18n.Localizer
 	bundle *i18n.Bundle
 	st     *site
+	static bool // pages for a static copy (Config.StaticSite)
 }
 
 // langKey is where the language routes put the page's language.
@@ -67,7 +68,7 @@ func (s *Server) loc(c *gin.Context, st *site) *loc {
 }
 
 func (s *Server) locFor(st *site, lang, prefix string) *loc {
-	return &loc{lang: lang, prefix: prefix, msgs: i18n.NewLocalizer(s.bundle, lang, "en"), bundle: s.bundle, st: st}
+	return &loc{lang: lang, prefix: prefix, msgs: i18n.NewLocalizer(s.bundle, lang, "en"), bundle: s.bundle, st: st, static: s.cfg.StaticSite}
 }
 
 // T words the message id of the catalog; kv are names and values for its
@@ -97,6 +98,17 @@ func (l *loc) node(id string) string { return l.prefix + NodeURL(id) }
 
 // mapURL is the map page of q in the request's language.
 func (l *loc) mapURL(q graph.Query) string { return l.prefix + MapURL(q) }
+
+// stubURL is where a "+N more" stub of a map leads: the narrower map of
+// q, or nowhere in a static copy. There a stub only counts: the node's page
+// lists its concepts and links, and a page for every stub of every map in
+// every language was a third of a copy's bytes.
+func (l *loc) stubURL(q graph.Query) string {
+	if l.static {
+		return ""
+	}
+	return l.mapURL(q)
+}
 
 // exportURL is a download of q in the request's language (labels differ).
 func (l *loc) exportURL(q graph.Query, f graph.Format) string { return l.prefix + ExportURL(q, f) }

@@ -32,14 +32,24 @@ const localMapID = "local"
 // prefixes the links: a file saved from the site opens the site's pages
 // wherever it is kept.
 func dotOptions(l *loc, gid string, download bool, base string) graph.DOTOptions {
-	node, stub := l.node, l.mapURL
+	node, stub := l.node, l.stubURL
 	if base != "" {
 		node = func(id string) string { return base + l.node(id) }
 		stub = func(q graph.Query) string { return base + l.mapURL(q) }
 	}
 	return graph.DOTOptions{NodeURL: node, StubURL: stub, GraphID: gid, Compact: gid == localMapID,
-		Legend: download, Label: l.nodeText}
+		Legend: download, Label: l.nodeText, TerseEdges: !download}
 }
+
+// mapPageID is the graph id of the map of a map page (and of the
+// overview).
+//
+// A map in a page says only the relation of an edge in its tooltip, not
+// the evidence: a map page lists every edge's evidence in its text version
+// beside the map (where hover reads it), a concept's page cites the
+// sentences that mention it, and an article's sidebar map is the article's
+// own links and mentions. Downloads stand alone and keep it.
+const mapPageID = "map"
 
 func viewDOT(l *loc, v *graph.View, gid string, download bool, base string) []byte {
 	var buf bytes.Buffer
@@ -54,7 +64,7 @@ func (s *Server) mapSVG(ctx context.Context, st *site, q graph.Query) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return s.renderView(ctx, s.locFor(st, st.langs[0], ""), v, "map")
+	return s.renderView(ctx, s.locFor(st, st.langs[0], ""), v, mapPageID)
 }
 
 func (s *Server) renderView(ctx context.Context, l *loc, v *graph.View, gid string) ([]byte, error) {
@@ -101,8 +111,9 @@ type mapPageData struct {
 	Empty         string // why there is no map (a path finder without its ends, kinds that leave nothing)
 	OpenPanel     bool
 	Hops          [][]hopRow
-	Twin          twin
-	DataJSON      string
+	// Twin is the map as text; map pages read their edges (ends,
+	// relation, evidence) from it for hover and edge info.
+	Twin twin
 }
 
 type exportLink struct{ Label, URL, File string }
@@ -152,7 +163,7 @@ func (s *Server) mapPage(c *gin.Context) {
 			d.Empty, d.OpenPanel = l.T("map.empty"), true
 			return d, nil
 		}
-		svg, err := s.renderView(c.Request.Context(), l, v, "map")
+		svg, err := s.renderView(c.Request.Context(), l, v, mapPageID)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +179,7 @@ func (s *Server) mapData(c *gin.Context, l *loc, v *graph.View) mapPageData {
 		heading = l.viewTitle(v)
 	}
 	d := mapPageData{pageData: s.page(c, l, heading), Heading: heading, View: v, Query: v.Query, Depths: depths(),
-		Twin: l.makeTwin(v), DataJSON: viewData(v)}
+		Twin: l.makeTwin(v)}
 	d.Exports = s.exportLinks(l, v.Query)
 	for _, k := range graph.ViewKinds {
 		d.ViewChoices = append(d.ViewChoices, choice{Value: string(k), Label: l.T("view.kind." + string(k)), Selected: k == v.Query.View})

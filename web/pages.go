@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -213,6 +212,7 @@ func (s *Server) articleData(c *gin.Context, l *loc, n *graph.Node) articleData 
 	d.RepoURL, d.Upstream, d.Symbols = upstreamLinks(n.Doc)
 	d.Drift = newDriftBanner(n.Doc)
 	d.Map, d.MapURL = s.localMap(ctx, l, id)
+	d.MapURL = s.largerMap(d.MapURL)
 	d.Backlinks = l.backlinks(id)
 	if len(d.Backlinks) > backlinksShown {
 		d.Backlinks, d.MoreBacklinks = d.Backlinks[:backlinksShown], d.Backlinks[backlinksShown:]
@@ -359,14 +359,26 @@ func (s *Server) articleHTML(ctx context.Context, d *extract.Document) template.
 
 const localMapBudget = 10
 
+// largerMap is the link from a node page to its map page, u, or none in a
+// static copy: there the sidebar's map leads on through its "+N more"
+// stubs, and a concept's or project's page already holds its map, pan,
+// zoom and hover included. The map around an article two steps out runs to
+// hundreds of nodes and half a megabyte a page; a page for every node in
+// every language was three quarters of a copy's bytes.
+func (s *Server) largerMap(u string) string {
+	if s.cfg.StaticSite {
+		return ""
+	}
+	return u
+}
+
 // localMap is the ego view of depth 1 around id, inline in the sidebar: at
 // most localMapBudget nodes (the strongest neighbours, the rest counted in
 // "+N more" stubs), one short name each, laid out by dot from left to
 // right: the article between a column of what leads to it and a column of
 // what it leads to, at a size where every name reads in a 340-pixel column.
 func (s *Server) localMap(ctx context.Context, l *loc, id string) (template.HTML, string) {
-	q := graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
-	v, err := l.st.graph.View(q)
+	v, err := l.st.graph.View(localMapQuery(id))
 	if err != nil {
 		return "", ""
 	}
@@ -375,6 +387,11 @@ func (s *Server) localMap(ctx context.Context, l *loc, id string) (template.HTML
 		return template.HTML(`<p class="dot-error">` + template.HTMLEscapeString(err.Error()) + `</p>`), l.mapURL(v.Query)
 	}
 	return template.HTML(svg), l.mapURL(graph.Query{View: graph.Ego, Focus: id, Depth: 2})
+}
+
+// localMapQuery is the view of a node's sidebar map.
+func localMapQuery(id string) graph.Query {
+	return graph.Query{View: graph.Ego, Focus: id, Depth: 1, Budget: localMapBudget, Layout: "dot"}
 }
 
 // crumbs walks contains edges up from id: project › section › article.
@@ -611,7 +628,7 @@ func (s *Server) conceptData(c *gin.Context, l *loc, n *graph.Node) conceptData 
 	d.Rows, d.Passing = order(byProject, false), order(passing, true)
 	v, err := st.graph.View(graph.Query{View: graph.ConceptView, Focus: id})
 	if err == nil {
-		d.MapURL = l.mapURL(v.Query)
+		d.MapURL = s.largerMap(l.mapURL(v.Query))
 		if svg, err := s.renderView(ctx, l, v, "concept"); err == nil {
 			d.Map = template.HTML(svg)
 		}
@@ -707,7 +724,7 @@ func (s *Server) projectData(c *gin.Context, l *loc, n *graph.Node) projectData 
 	d.TOC = l.containsTree(id)
 	v, err := st.graph.View(graph.Query{View: graph.ProjectView, Focus: id})
 	if err == nil {
-		d.MapURL = l.mapURL(v.Query)
+		d.MapURL = s.largerMap(l.mapURL(v.Query))
 		if svg, err := s.renderView(ctx, l, v, "project"); err == nil {
 			d.Map = template.HTML(svg)
 		}
@@ -812,6 +829,7 @@ func (s *Server) moduleData(c *gin.Context, l *loc, n *graph.Node) moduleData {
 	st, id := l.st, n.ID
 	d := moduleData{pageData: s.page(c, l, n.Label), Node: n}
 	d.Map, d.MapURL = s.localMap(c.Request.Context(), l, id)
+	d.MapURL = s.largerMap(d.MapURL)
 	if n.Project != "" {
 		if p, err := st.graph.Node("p/" + n.Project); err == nil {
 			lk := l.link(p)
@@ -848,7 +866,7 @@ func (l *loc) makeTwin(v *graph.View) twin {
 	for _, n := range v.Nodes {
 		lk := nodeLink{ID: n.ID, Label: l.nodeText(n), Kind: l.kind(n.Kind), URL: l.node(n.ID)}
 		if n.Kind == graph.Stub {
-			lk.URL = l.mapURL(n.Target)
+			lk.URL = l.stubURL(n.Target)
 		}
 		label[n.ID] = lk
 		t.Nodes = append(t.Nodes, lk)
@@ -885,37 +903,4 @@ func (l *loc) hopRows(hops []graph.Hop) []hopRow {
 		out = append(out, r)
 	}
 	return out
-}
-
-// viewData is the JSON the map script reads for hover highlighting and
-// edge evidence; it is served in a non-executable script element.
-func viewData(v *graph.View) string {
-	type edge struct {
-		ID       string   `json:"id"`
-		From     string   `json:"from"`
-		To       string   `json:"to"`
-		Label    string   `json:"label"`
-		Evidence []string `json:"evidence"`
-	}
-	type data struct {
-		Nodes []string `json:"nodes"`
-		Edges []edge   `json:"edges"`
-	}
-	d := data{Nodes: []string{}, Edges: []edge{}}
-	for _, n := range v.Nodes {
-		d.Nodes = append(d.Nodes, n.ID)
-	}
-	for _, e := range v.Edges {
-		ed := edge{ID: "map-e-" + e.From + "->" + e.To, From: e.From, To: e.To, Label: e.Label(), Evidence: []string{}}
-		for _, r := range e.Relations {
-			for _, ev := range r.Evidence {
-				if len(ed.Evidence) < 3 {
-					ed.Evidence = append(ed.Evidence, fmt.Sprintf("%s:%d: %s", ev.Path, ev.Line, ev.Text))
-				}
-			}
-		}
-		d.Edges = append(d.Edges, ed)
-	}
-	b, _ := json.Marshal(d)
-	return string(b)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io/fs"
@@ -73,6 +74,9 @@ func (s *Server) WriteSiteWith(ctx context.Context, opt SiteOptions) (SiteStats,
 	}
 	if workers < 1 {
 		workers = 1
+	}
+	if s.cfg.StaticSite {
+		s.warmSite(ctx, s.site.Load())
 	}
 	g := &siteGen{h: s.Handler(), dir: dir, base: base, seen: map[string]bool{}, written: map[string]bool{}, progress: opt.Progress}
 	seeds := []string{"/", "/graph.json", notFoundURL}
@@ -253,6 +257,12 @@ func (g *siteGen) fetch(ctx context.Context, u string) error {
 	case strings.HasPrefix(ctype, "text/html"), strings.HasPrefix(ctype, "image/svg+xml") && !strings.HasPrefix(u, "/asset/"):
 		body = g.rewriteLinks(body)
 	case strings.HasPrefix(ctype, "application/json"):
+		// Indented for a person reading a download; a third of graph.json
+		// in a copy.
+		var compact bytes.Buffer
+		if json.Compact(&compact, body) == nil {
+			body = compact.Bytes()
+		}
 		body = g.rewrite(jsonURLRE, body, false)
 	}
 	out := filepath.Join(g.dir, filepath.FromSlash(file))

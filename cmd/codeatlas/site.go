@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ import (
 )
 
 func newSite() *cobra.Command {
-	var dir, out, base, engine string
+	var dir, out, base, engine, cpuProfile string
 	var quiet bool
 	var cache *cacheFlags
 	cmd := &cobra.Command{
@@ -48,6 +49,13 @@ takes seconds.`,
 				if _, err := os.Stat(filepath.Join(out, web.SiteMarker)); err != nil {
 					return fmt.Errorf("%s is not empty: codeatlas site writes into a new or empty folder, or one it wrote before", out)
 				}
+			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			srv, pool, err := newWebServer(dir, engine, web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StaticSite: true}, cache)
 			if err != nil {
@@ -84,6 +92,24 @@ takes seconds.`,
 	cmd.Flags().StringVarP(&out, "out", "o", "", "folder to write (new, empty, or a site written before)")
 	cmd.Flags().StringVar(&base, "base", "/", "path the site is served under, e.g. /my-notes/")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	cache = addCacheFlags(cmd)
 	return cmd
+}
+
+// startCPUProfile profiles this process into file until stop is called.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -199,3 +199,46 @@ func valid(b []byte, format string) bool {
 	}
 	return false
 }
+
+// batchRenderer lays out many graphs at once (a Pool with a native dot).
+type batchRenderer interface {
+	RenderBatch(ctx context.Context, dots [][]byte, layout string, workers int) [][]byte
+}
+
+// Warm stores the SVG of every one of dots not on disk yet, laid out in
+// batches when the wrapped renderer can (a native dot), so that the
+// renders asked for next are found here; with any other renderer it does
+// nothing. It returns how many it stored. What it could not draw is left
+// for Render to draw one by one.
+func (c *DiskCache) Warm(ctx context.Context, dots [][]byte, layout string, workers int) int {
+	b, ok := c.next.(batchRenderer)
+	if !ok {
+		return 0
+	}
+	var todo [][]byte
+	var names []string
+	seen := map[string]bool{}
+	for _, d := range dots {
+		if check(d, layout, "svg") != nil {
+			continue
+		}
+		name := c.path(d, layout, "svg")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		if _, err := os.Stat(name); err == nil {
+			continue
+		}
+		todo = append(todo, d)
+		names = append(names, name)
+	}
+	stored := 0
+	for i, svg := range b.RenderBatch(ctx, todo, layout, workers) {
+		if svg != nil && valid(svg, "svg") {
+			c.store(names[i], svg)
+			stored++
+		}
+	}
+	return stored
+}

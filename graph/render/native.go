@@ -149,15 +149,16 @@ func signalled(ps *os.ProcessState) bool { return ps != nil && ps.ExitCode() == 
 
 // EngineID names what lays out this pool's SVG, with its version, for
 // keys of caches kept across runs: another Graphviz never serves an old
-// drawing. Native: dot's version line; WASM: go-graphviz's module version.
+// drawing. Native: dot's version line; WASM: go-graphviz's module version;
+// either with the form CleanSVG writes (SVGForm).
 func (p *Pool) EngineID() string {
 	if p.cfg.Native != "" {
 		if _, v, err := NativeDot(p.cfg.Native); err == nil {
-			return "native " + v
+			return "native " + v + " " + SVGForm
 		}
-		return "native " + p.cfg.Native
+		return "native " + p.cfg.Native + " " + SVGForm
 	}
-	id := "go-graphviz"
+	id := SVGForm + " go-graphviz"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range bi.Deps {
 			if m.Path == "github.com/goccy/go-graphviz" {

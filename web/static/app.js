@@ -420,6 +420,17 @@
     return { show: show, clear: clear };
   }
 
+  // twinData reads a map's edges from its text version beside it (the
+  // page's details.twin, written by the server): each edge's ends,
+  // relation and evidence, for hover and the edge info.
+  function twinData() {
+    return { edges: $all("details.twin li[data-from]").map(function (li) {
+      var from = li.getAttribute("data-from"), to = li.getAttribute("data-to"), rel = $(".rel", li);
+      return { id: "map-e-" + from + "->" + to, from: from, to: to, label: rel ? rel.textContent : "",
+        evidence: $all("li", li).map(function (e) { return e.textContent; }) };
+    }) };
+  }
+
   // ---- search suggestions ----
   // source finds suggestions: the server's /search, or on a static copy of
   // the site the index it ships (titles, Chinese titles and aliases).
@@ -678,7 +689,7 @@
       pz = PanZoom(mapSvg, function () { if (labels) labels.update(); });
       labels = Labels(mapSvg, { max: 18 });
       touchTargets(mapSvg);
-      try { hl = Highlighter(mapSvg, JSON.parse(mapEl.getAttribute("data-view") || "{\"edges\":[]}"), labels); } catch (e) { hl = null; }
+      hl = Highlighter(mapSvg, twinData(), labels);
     }
     // Diagrams are drawn at their natural size (scrolling sideways when
     // wider than the column) and open full screen on click; thumbnails fit
