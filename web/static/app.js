@@ -39,6 +39,16 @@
         home.y = full.y + (full.h - home.h) / 2;
       }
     }
+    // A small map (a path of one or two hops) is not blown up to fill its
+    // box: at most twice its natural size (1 pt = 4/3 px), centred, so its
+    // edge labels stay the size of text.
+    if (home === full && r0.width > 0 && r0.height > 0) {
+      var most = 2, fit = Math.min(r0.width / full.w, r0.height / full.h);
+      if (fit > most) {
+        var hw = r0.width / most, hh = r0.height / most;
+        home = { x: full.x - (hw - full.w) / 2, y: full.y - (hh - full.h) / 2, w: hw, h: hh };
+      }
+    }
     var state = { x: home.x, y: home.y, w: home.w, h: home.h };
     function apply() {
       svg.setAttribute("viewBox", state.x + " " + state.y + " " + state.w + " " + state.h);
