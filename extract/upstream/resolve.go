@@ -137,7 +137,7 @@ func (r *resolver) resolveGo(s symbol, cited []string) (Def, error) {
 		if len(defs) == 0 {
 			return Def{}, notDefined(s.qual, s.names, typeSeen)
 		}
-		return pick(defs, cited)
+		return pick(defs, cited, s.hint)
 	}
 	citedDirs := map[string]bool{}
 	for _, c := range cited {
@@ -176,7 +176,7 @@ func (r *resolver) resolveGo(s symbol, cited []string) (Def, error) {
 		}
 		typeSeenAny = typeSeenAny || typeSeen
 		if len(defs) > 0 {
-			return pick(defs, cited)
+			return pick(defs, cited, s.hint)
 		}
 		for _, d := range keep {
 			for _, f := range r.goDirs[d] {
@@ -226,7 +226,7 @@ func (r *resolver) resolveUnqualified(s symbol, cited []string, citedDirs map[st
 			return Def{}, err
 		}
 		if len(defs) > 0 {
-			return pick(defs, cited)
+			return pick(defs, cited, s.hint)
 		}
 	}
 	return Def{}, fmt.Errorf("no type %s with a member %s", s.qual, s.names[0])
@@ -320,7 +320,7 @@ func (r *resolver) resolvePHP(s symbol, cited []string) (Def, error) {
 			}
 		}
 		if len(defs) > 0 {
-			return pick(defs, cited)
+			return pick(defs, cited, s.hint)
 		}
 		if len(classesSeen) > 0 {
 			// The class is found; looking further would only find others.
@@ -339,9 +339,11 @@ func (r *resolver) resolvePHP(s symbol, cited []string) (Def, error) {
 // pick chooses among the definitions of one name: the only one; else those
 // in a file the article cites; else those in a directory it cites; else
 // those outside tests; else the name is ambiguous and needs a path hint.
+// A hint that names a definition's directory exactly picks it over one
+// whose directory only contains the hint (agent/ against command/agent/).
 // Definitions of one name in one directory are a single package's copies
 // for different builds, and the first is taken.
-func pick(defs []Def, cited []string) (Def, error) {
+func pick(defs []Def, cited []string, hint string) (Def, error) {
 	defs = uniqueDefs(defs)
 	citedFile, citedDir := map[string]bool{}, map[string]bool{}
 	for _, c := range cited {
@@ -360,6 +362,9 @@ func pick(defs []Def, cited []string) (Def, error) {
 		if len(out) > 0 {
 			defs = out
 		}
+	}
+	if hint != "" {
+		narrow(func(d Def) bool { return dirOf(d.Path) == hint })
 	}
 	narrow(func(d Def) bool { return citedFile[d.Path] })
 	narrow(func(d Def) bool { return citedDir[dirOf(d.Path)] })
