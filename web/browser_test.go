@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
+	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -386,4 +387,26 @@ func TestBrowser(t *testing.T) {
 	b.step("click an article on the static map page", "its title", chromedp.WaitVisible(chromedp.CSS("#title")))
 	b.suggest("search the static copy", "服务发现")
 	b.follow("pick from the static index", chromedp.Click(chromedp.CSS("#suggest li")), "/docs/c/service-discovery/", "#title")
+}
+
+// bundledServer serves the bundled notes through a real render pool laid
+// out by engine (render.EngineAuto: what serve picks, Graphviz's dot when
+// installed; render.EngineWASM: the embedded one). Both close when the
+// test ends.
+func bundledServer(t *testing.T, engine string) *httptest.Server {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	native, err := render.ResolveEngine(engine, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
+	t.Cleanup(func() { pool.Close() })
+	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts
 }

@@ -2,21 +2,15 @@ package web
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/gin-gonic/gin"
 
-	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -42,15 +36,7 @@ type visitMode struct {
 // path answer and an article on a phone go to $CODEATLAS_ARTIFACTS.
 func TestBrowserFirstVisit(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	gin.SetMode(gin.TestMode)
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
-	defer pool.Close()
-	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := bundledServer(t, render.EngineWASM)
 	artifacts := os.Getenv("CODEATLAS_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = filepath.Join(os.TempDir(), "codeatlas-artifacts")

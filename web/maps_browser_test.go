@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 
-	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -103,21 +100,9 @@ func (m mapMeasure) problems(mapPage bool) []string {
 // zoomed out and zoomed in, with the pointer resting on the map.
 func TestBrowserReadableMaps(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	gin.SetMode(gin.TestMode)
 	// The engine serve picks: Graphviz's dot when installed (as in CI),
 	// else WASM.
-	native, err := render.ResolveEngine(render.EngineAuto, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
-	defer pool.Close()
-	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := bundledServer(t, render.EngineAuto)
 	b := newBrowser(t, bin)
 
 	pages := []string{
@@ -256,21 +241,9 @@ func TestBrowserPlaceLabels(t *testing.T) {
 // lang, its title, its map labels; and the switch there leads back.
 func TestBrowserLanguages(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	gin.SetMode(gin.TestMode)
 	// The engine serve picks: Graphviz's dot when installed (as in CI),
 	// else WASM.
-	native, err := render.ResolveEngine(render.EngineAuto, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
-	defer pool.Close()
-	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := bundledServer(t, render.EngineAuto)
 	b := newBrowser(t, bin)
 	han := `/\p{Script=Han}/u`
 	for _, tc := range []struct{ page, wait, zh, check string }{

@@ -2,18 +2,12 @@ package web
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/gin-gonic/gin"
 
-	"github.com/codeatlas/codeatlas/content"
 	"github.com/codeatlas/codeatlas/graph/render"
 )
 
@@ -63,15 +57,7 @@ type contrast struct {
 // sideways.
 func TestBrowserDarkAndPhone(t *testing.T) {
 	bin := chromiumOrSkip(t)
-	gin.SetMode(gin.TestMode)
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Timeout: 60 * time.Second})
-	defer pool.Close()
-	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	ts := bundledServer(t, render.EngineWASM)
 	b := newBrowser(t, bin)
 
 	b.step("dark mode", "the media emulation", darkMode(true))
