@@ -396,11 +396,11 @@ func TestBrowser(t *testing.T) {
 func bundledServer(t *testing.T, engine string) *httptest.Server {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	native, err := render.ResolveEngine(engine, "")
+	native, version, err := render.ResolveEngine(engine, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, Timeout: 60 * time.Second})
+	pool := render.NewPool(render.Config{Command: render.SelfCommand, Native: native, NativeVersion: version, Timeout: 60 * time.Second})
 	t.Cleanup(func() { pool.Close() })
 	s, err := New(Config{Load: loadFS(content.FS()), Renderer: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

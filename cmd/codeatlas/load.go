@@ -105,7 +105,7 @@ func newPool(engine string) (*render.Pool, error) {
 			return nil, fmt.Errorf("queries offer the layout %q, which the renderer refuses", l)
 		}
 	}
-	native, err := render.ResolveEngine(engine, "")
+	native, version, err := render.ResolveEngine(engine, "")
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,10 @@ func newPool(engine string) (*render.Pool, error) {
 		return nil, err
 	}
 	return render.NewPool(render.Config{
-		Native:  native,
-		Command: func() *exec.Cmd { return exec.Command(exe, workerCommand) },
-		Timeout: 20 * time.Second,
+		Native:        native,
+		NativeVersion: version,
+		Command:       func() *exec.Cmd { return exec.Command(exe, workerCommand) },
+		Timeout:       20 * time.Second,
 	}), nil
 }
 

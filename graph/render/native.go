@@ -78,24 +78,23 @@ func NativeDot(path string) (string, string, error) {
 	return path, line, nil
 }
 
-// ResolveEngine turns an --engine value into the dot to run natively
-// ("" means WASM). auto falls back to WASM silently; native without a
-// usable dot is an error.
-func ResolveEngine(engine, dotPath string) (string, error) {
+// ResolveEngine turns an --engine value into the dot to run natively and
+// its version line ("" and "" mean WASM). auto falls back to WASM
+// silently; native without a usable dot is an error.
+func ResolveEngine(engine, dotPath string) (path, version string, err error) {
 	switch engine {
 	case EngineWASM:
-		return "", nil
+		return "", "", nil
 	case EngineAuto, "":
-		p, _, err := NativeDot(dotPath)
+		p, v, err := NativeDot(dotPath)
 		if err != nil {
-			return "", nil
+			return "", "", nil
 		}
-		return p, nil
+		return p, v, nil
 	case EngineNative:
-		p, _, err := NativeDot(dotPath)
-		return p, err
+		return NativeDot(dotPath)
 	}
-	return "", fmt.Errorf("unknown engine %q (want %s)", engine, strings.Join(Engines, "|"))
+	return "", "", fmt.Errorf("unknown engine %q (want %s)", engine, strings.Join(Engines, "|"))
 }
 
 // renderNative lays out dot with the system Graphviz at path, one
@@ -153,10 +152,15 @@ func signalled(ps *os.ProcessState) bool { return ps != nil && ps.ExitCode() == 
 // either with the form CleanSVG writes (SVGForm).
 func (p *Pool) EngineID() string {
 	if p.cfg.Native != "" {
-		if _, v, err := NativeDot(p.cfg.Native); err == nil {
-			return "native " + v + " " + SVGForm
+		v := p.cfg.NativeVersion
+		if v == "" {
+			// Not resolved by ResolveEngine: ask dot (or name it).
+			v = p.cfg.Native
+			if _, line, err := NativeDot(p.cfg.Native); err == nil {
+				v = line
+			}
 		}
-		return "native " + p.cfg.Native + " " + SVGForm
+		return "native " + v + " " + SVGForm
 	}
 	id := SVGForm + " go-graphviz"
 	if bi, ok := debug.ReadBuildInfo(); ok {

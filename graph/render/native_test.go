@@ -70,7 +70,7 @@ func TestResolveEngine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ResolveEngine(tt.engine, tt.dot)
+			got, _, err := ResolveEngine(tt.engine, tt.dot)
 			if !errors.Is(err, tt.err) || (err == nil) != (tt.err == nil) {
 				t.Fatalf("err = %v, want %v", err, tt.err)
 			}
@@ -79,7 +79,7 @@ func TestResolveEngine(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ResolveEngine("fast", good); err == nil || !strings.Contains(err.Error(), "auto|wasm|native") {
+	if _, _, err := ResolveEngine("fast", good); err == nil || !strings.Contains(err.Error(), "auto|wasm|native") {
 		t.Errorf("unknown engine: got %v", err)
 	}
 }

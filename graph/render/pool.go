@@ -43,6 +43,9 @@ type Config struct {
 	// subprocess per render, instead of the WASM workers (see
 	// ResolveEngine).
 	Native string
+	// NativeVersion is that dot's version line (from ResolveEngine), for
+	// EngineID; "" makes EngineID ask dot.
+	NativeVersion string
 }
 
 // Stats counts what a pool did.
