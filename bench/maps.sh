@@ -25,9 +25,10 @@ start() { # engine
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 # peak RSS (KB) of the server and all its descendants, sampled every second
-# (every 50 ms the sampler's own ps/awk processes took enough of the two cores
-# to cut the storm's throughput from 15.5 to 9.6 maps/s; every 0.25 s, to 12.8);
-# the server's own peak (VmHWM) is exact
+# (on 2 cores, in separate runs of 2026-12-05: 9.6 maps/s with a 50 ms sampler,
+# its ps/awk processes competing with dot; 12.8 with 0.25 s; 13.0 with 1 s; 15.5
+# with none, by hand; native dot's own row varied 12.7-14.7 over those runs).
+# The server's own peak (VmHWM) is exact.
 rsswatch() {
   local peak=0
   echo 0 > "$work/rsspeak"
