@@ -340,8 +340,17 @@ func fallbackDOT(dot []byte, layout string) []byte {
 var errWorkerFailed = errors.New("render worker failed")
 
 // validSVG reports whether b is a well-formed XML document whose root
-// element is svg.
+// element is svg: at once when it plainly is (quickSVG), else as
+// encoding/xml reads it.
 func validSVG(b []byte) error {
+	if quickSVG(b) {
+		return nil
+	}
+	return slowValidSVG(b)
+}
+
+// slowValidSVG is validSVG by encoding/xml alone.
+func slowValidSVG(b []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
