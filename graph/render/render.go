@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"regexp"
 	"strings"
 
 	"github.com/goccy/go-graphviz"
@@ -118,7 +117,6 @@ const SVGForm = "svg3"
 // writes every hyphen as &#45;; and it gives coordinates in hundredths of
 // a point, where tenths are finer than a screen shows at the deepest zoom
 // of a map (40×).
-var anchorIDRE = regexp.MustCompile(`<g id="a_[^"]*">`)
 
 // coordAttrs are the attributes whose numbers compactSVG shortens.
 var coordAttrs = [][]byte{[]byte("points"), []byte("d"), []byte("x"), []byte("y"), []byte("cx"), []byte("cy"), []byte("rx"), []byte("ry")}
@@ -128,9 +126,44 @@ var coordAttrs = [][]byte{[]byte("points"), []byte("d"), []byte("x"), []byte("y"
 // a large map, the same picture. Text and every other attribute keep
 // their bytes (a label may say "1.25").
 func compactSVG(svg []byte) []byte {
-	svg = anchorIDRE.ReplaceAll(svg, []byte("<g>"))
+	svg = dropAnchorIDs(svg)
 	svg = bytes.ReplaceAll(svg, []byte("&#45;"), []byte("-"))
 	return tenths(svg)
+}
+
+// dropAnchorIDs writes every <g id="a_…"> (an id without quotes inside) as
+// <g>: a scan, as the pattern it replaces took a third of CleanSVG's time.
+func dropAnchorIDs(svg []byte) []byte {
+	open := []byte(`<g id="a_`)
+	var out []byte
+	done, pos := 0, 0
+	for {
+		i := bytes.Index(svg[pos:], open)
+		if i < 0 {
+			break
+		}
+		start := pos + i
+		q := bytes.IndexByte(svg[start+len(open):], '"')
+		if q < 0 {
+			break
+		}
+		end := start + len(open) + q // at the closing quote
+		pos = start + 1
+		if end+1 >= len(svg) || svg[end+1] != '>' {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(svg))
+		}
+		out = append(out, svg[done:start]...)
+		out = append(out, "<g>"...)
+		done = end + 2
+		pos = done
+	}
+	if out == nil {
+		return svg
+	}
+	return append(out, svg[done:]...)
 }
 
 // tenths cuts every number in the values of coordAttrs (a name after a
@@ -370,7 +403,10 @@ func hoistFont(svg []byte) []byte {
 // hoist moves the commonest value of the attribute attr (` name="`) onto
 // the first group.
 func hoist(svg, attr []byte) []byte {
-	counts := map[string]int{}
+	// Where each value's attributes are, to cut them out by position: a
+	// search for the whole attribute (it starts with a space) took twice
+	// as long as this scan.
+	at := map[string][]int{}
 	best := ""
 	for i := 0; ; {
 		j := bytes.Index(svg[i:], attr)
@@ -384,19 +420,27 @@ func hoist(svg, attr []byte) []byte {
 		}
 		i = start + len(attr) + end + 1
 		k := string(svg[start:i])
-		counts[k]++
-		if counts[k] > counts[best] || (counts[k] == counts[best] && k < best) {
+		at[k] = append(at[k], start)
+		if len(at[k]) > len(at[best]) || (len(at[k]) == len(at[best]) && k < best) {
 			best = k
 		}
 	}
 	g := bytes.Index(svg, []byte("<g "))
-	if counts[best] < 2 || g < 0 || bytes.Contains(svg[:g], []byte("<text")) {
+	if len(at[best]) < 2 || g < 0 || bytes.Contains(svg[:g], []byte("<text")) {
 		return svg
 	}
 	out := make([]byte, 0, len(svg))
 	out = append(out, svg[:g+2]...)
 	out = append(out, best...)
-	return append(out, bytes.ReplaceAll(svg[g+2:], []byte(best), nil)...)
+	done := g + 2
+	for _, start := range at[best] {
+		if start < done {
+			continue
+		}
+		out = append(out, svg[done:start]...)
+		done = start + len(best)
+	}
+	return append(out, svg[done:]...)
 }
 
 // safeHref reports whether a decoded link stays on this site or goes to an
