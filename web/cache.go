@@ -17,6 +17,10 @@ type respCache struct {
 	max   int
 	size  int
 	items map[string][]byte
+	// zippers holds gzip writers at responseLevel for reuse: a fresh one
+	// allocates 800 KB of tables, and compressing a 45 KB map took a
+	// quarter longer with one (BenchmarkGzipResponse).
+	zippers sync.Pool
 }
 
 func newRespCache(max int) *respCache { return &respCache{max: max, items: map[string][]byte{}} }

@@ -44,6 +44,23 @@ func gzipBytes(b []byte, level int) []byte {
 	return buf.Bytes()
 }
 
+// gzip compresses b at responseLevel with a writer used before, when
+// there is one.
+func (c *respCache) gzip(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/4 + 64)
+	zw, _ := c.zippers.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, responseLevel)
+	} else {
+		zw.Reset(&buf)
+	}
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	c.zippers.Put(zw)
+	return buf.Bytes()
+}
+
 // sendCached answers with raw, or with its gzipped form (compressed once
 // and cached under key) when the client takes gzip. It returns the body it
 // sent.
@@ -55,7 +72,7 @@ func sendCached(c *gin.Context, cache *respCache, key, ctype string, raw []byte)
 	}
 	gz, ok := cache.get(key + "\x00gzip")
 	if !ok {
-		gz = gzipBytes(raw, responseLevel)
+		gz = cache.gzip(raw)
 		cache.put(key+"\x00gzip", gz)
 	}
 	c.Header("Content-Encoding", "gzip")

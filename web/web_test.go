@@ -248,6 +248,9 @@ func TestGzip(t *testing.T) {
 			if err != nil || len(body) == 0 || w.Header().Get("Content-Length") != strconv.Itoa(n) {
 				t.Fatalf("%s: bad gzip body (%v), length header %q for %d bytes", url, err, w.Header().Get("Content-Length"), n)
 			}
+			if plain := get(t, h, url).Body.Bytes(); !bytes.Equal(body, plain) {
+				t.Fatalf("%s: gzipped body (%d bytes) is not the plain one (%d)", url, len(body), len(plain))
+			}
 		}
 		if w := get(t, h, url); w.Header().Get("Content-Encoding") != "" {
 			t.Errorf("%s: gzipped for a client that did not ask", url)
