@@ -18,7 +18,7 @@ import (
 )
 
 func newServe() *cobra.Command {
-	var dir, addr, static, engine, baseURL string
+	var dir, addr, static, engine, baseURL, cpuProfile string
 	var watch, open, verbose bool
 	var cache *cacheFlags
 	cmd := &cobra.Command{
@@ -44,6 +44,13 @@ func newServe() *cobra.Command {
 					return fmt.Errorf("--static: %w", err)
 				}
 				cfg.Static = fsys
+			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
 			}
 			srv, pool, err := newWebServer(dir, engine, cfg, cache)
 			if err != nil {
@@ -83,6 +90,8 @@ func newServe() *cobra.Command {
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "the site's public address (https://atlas.example.org), which the links of downloaded maps start with (default: the address each request came to)")
 	cmd.Flags().StringVar(&static, "static", "", "serve the front end (a copy of web/static) from this folder, read again on every change")
 	_ = cmd.MarkFlagDirname("static")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the server to this file when it stops (go tool pprof)")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 
