@@ -116,6 +116,7 @@ func newPool(engine string) (*render.Pool, error) {
 	return render.NewPool(render.Config{
 		Native:        native,
 		NativeVersion: version,
+		KeepDot:       true,
 		Command:       func() *exec.Cmd { return exec.Command(exe, workerCommand) },
 		Timeout:       20 * time.Second,
 	}), nil

@@ -13,10 +13,6 @@ import (
 // clusterRE finds a cluster in a DOT.
 var clusterRE = regexp.MustCompile(`subgraph\s+"?cluster`)
 
-// pagePrefixRE is what dot puts before the graph's id when it draws more
-// than one graph in a run.
-var pagePrefixRE = regexp.MustCompile(`<g id="page[0-9]+,[0-9]+_`)
-
 // batchSize bounds the graphs of one dot run: a run with a graph dot
 // rejects is thrown away whole, its graphs left to be drawn one by one.
 const batchSize = 48
@@ -116,6 +112,8 @@ func (p *Pool) nativeRun(ctx context.Context, dots [][]byte, layout string) ([][
 	setDeathSignal(cmd)
 	var in bytes.Buffer
 	for _, d := range dots {
+		// Each after the reset graph, as Render draws it (keep.go).
+		in.WriteString(resetDOT(layout) + " ")
 		in.Write(d)
 		in.WriteByte('\n')
 	}
@@ -129,16 +127,16 @@ func (p *Pool) nativeRun(ctx context.Context, dots [][]byte, layout string) ([][
 	return out, len(out) == 0 || out[0] != nil
 }
 
-// splitSVGs cuts the output of one dot run over n graphs into their SVG
-// documents, cleaned, or none at all unless there are exactly n whole
-// ones.
+// splitSVGs cuts the output of one dot run over n graphs, each after the
+// reset graphs, into their SVG documents, cleaned, or none at all unless
+// there are exactly n whole ones, each after a reset.
 func splitSVGs(b []byte, n int) [][]byte {
 	out := make([][]byte, n)
-	if bytes.Count(b, []byte("<?xml")) != n {
+	if bytes.Count(b, []byte("<?xml")) != 3*n {
 		return out
 	}
 	start := []byte("<?xml")
-	for k := 0; k < n; k++ {
+	for k := 0; k < 3*n; k++ {
 		i := bytes.Index(b, start)
 		if i < 0 {
 			break
@@ -150,10 +148,13 @@ func splitSVGs(b []byte, n int) [][]byte {
 			doc = b[:len(start)+j]
 		}
 		b = b[len(doc):]
-		if !bytes.Contains(doc, []byte("<svg")) || !bytes.HasSuffix(bytes.TrimSpace(doc), []byte("</svg>")) {
+		if !bytes.Contains(doc, []byte("<svg")) || !bytes.HasSuffix(bytes.TrimSpace(doc), []byte("</svg>")) || !bytes.Contains(doc, []byte("codeatlasreset")) != (k%3 == 2) {
 			return make([][]byte, n)
 		}
-		out[k] = CleanSVG(pagePrefixRE.ReplaceAll(doc, []byte(`<g id="`)))
+		if k%3 < 2 {
+			continue
+		}
+		out[k/3] = CleanSVG(dropPagePrefix(doc))
 	}
 	return out
 }

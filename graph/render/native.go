@@ -3,8 +3,10 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -110,7 +112,9 @@ func renderNative(ctx context.Context, path string, timeout time.Duration, dot [
 	// Once dot is killed, do not wait for anything it left holding its
 	// output.
 	cmd.WaitDelay = time.Second
-	cmd.Stdin = bytes.NewReader(dot)
+	// The reset graph first, on the graph's first line: the same drawing
+	// as a kept process makes (keep.go), the same line numbers in errors.
+	cmd.Stdin = io.MultiReader(strings.NewReader(resetDOT(layout)+" "), bytes.NewReader(dot))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -130,16 +134,49 @@ func renderNative(ctx context.Context, path string, timeout time.Duration, dot [
 		return nil, fmt.Errorf("%w: %s", ErrBadDOT, msg)
 	}
 	if format != "svg" {
-		return out.Bytes(), nil
+		return afterPNGs(out.Bytes(), 2), nil
 	}
-	if !bytes.Contains(out.Bytes(), []byte("<svg")) {
+	drawn := afterReset(out.Bytes())
+	if !bytes.Contains(drawn, []byte("<svg")) {
 		return nil, fmt.Errorf("%w: no SVG in dot's output", ErrBadDOT)
 	}
-	svg := CleanSVG(out.Bytes())
+	svg := CleanSVG(dropPagePrefix(drawn))
 	if err := validSVG(svg); err != nil {
 		return nil, fmt.Errorf("%w: dot: %v", errWorkerFailed, err)
 	}
 	return svg, nil
+}
+
+// afterPNGs drops the first n PNG files in b (the reset graphs'), walking
+// their chunks to their ends; b unchanged when it does not hold n whole
+// PNGs followed by more.
+func afterPNGs(b []byte, n int) []byte {
+	rest := b
+	for ; n > 0; n-- {
+		if !bytes.HasPrefix(rest, pngSignature) {
+			return b
+		}
+		i := len(pngSignature)
+		for {
+			if i+12 > len(rest) {
+				return b
+			}
+			size := int(binary.BigEndian.Uint32(rest[i:]))
+			if size < 0 || size > len(rest)-i-12 {
+				return b
+			}
+			typ := string(rest[i+4 : i+8])
+			i += 12 + size
+			if typ == "IEND" {
+				break
+			}
+		}
+		rest = rest[i:]
+	}
+	if len(rest) == 0 {
+		return b
+	}
+	return rest
 }
 
 // signalled reports whether a finished process was ended by a signal

@@ -43,6 +43,9 @@ type Config struct {
 	// subprocess per render, instead of the WASM workers (see
 	// ResolveEngine).
 	Native string
+	// KeepDot keeps native dot processes between renders (see keep.go)
+	// instead of starting one per render.
+	KeepDot bool
 	// NativeVersion is that dot's version line (from ResolveEngine), for
 	// EngineID; "" makes EngineID ask dot.
 	NativeVersion string
@@ -82,6 +85,10 @@ type Pool struct {
 	cache   *lru
 	png     string
 	flights map[string]*flight
+	// Kept dot processes (KeepDot): the idle ones, longest idle first,
+	// and every one running.
+	idleDots []*keptDot
+	liveDots map[*keptDot]bool
 }
 
 // ErrClosed is returned by Render once the pool is closed.
@@ -104,7 +111,7 @@ func NewPool(cfg Config) *Pool {
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 64 << 20
 	}
-	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}, liveDots: map[*keptDot]bool{}}
 	p.ctx, p.stop = context.WithCancel(context.Background())
 	if cfg.Native != "" {
 		p.reserve = make(chan struct{}, 1)
@@ -410,6 +417,9 @@ func (p *Pool) renderPNG(ctx context.Context, dot []byte, layout string) ([]byte
 // layoutSVG lays out dot once, with the native engine or in a worker.
 func (p *Pool) layoutSVG(ctx context.Context, dot []byte, layout string) ([]byte, error) {
 	if p.cfg.Native != "" {
+		if p.cfg.KeepDot && keepable(dot) {
+			return p.renderKept(ctx, dot, layout)
+		}
 		return renderNative(ctx, p.cfg.Native, p.cfg.Timeout, dot, layout, "svg")
 	}
 	return p.renderSVG(ctx, dot, layout)
@@ -548,9 +558,18 @@ func (p *Pool) Close() error {
 		all = append(all, w)
 	}
 	p.idle, p.live = nil, map[*worker]bool{}
+	var dots []*keptDot
+	for d := range p.liveDots {
+		dots = append(dots, d)
+	}
+	p.idleDots, p.liveDots = nil, map[*keptDot]bool{}
 	p.mu.Unlock()
 	p.stop()
 	var wg sync.WaitGroup
+	for _, d := range dots {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.kill() }()
+	}
 	for _, w := range all {
 		wg.Add(1)
 		go func() {
@@ -670,8 +689,12 @@ func (w *worker) do(dot []byte, layout, format string) ([]byte, error) {
 	return body, nil
 }
 
-func (w *worker) rss() int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(w.cmd.Process.Pid) + "/status")
+func (w *worker) rss() int64 { return procRSS(w.cmd.Process.Pid) }
+
+// procRSS is the resident memory of process pid, from /proc where there is
+// one (0 elsewhere).
+func procRSS(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}

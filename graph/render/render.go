@@ -111,7 +111,7 @@ func CleanSVG(svg []byte) []byte {
 
 // SVGForm changes whenever CleanSVG writes other bytes for the same
 // drawing, so that a cache on disk never serves the old form.
-const SVGForm = "svg3"
+const SVGForm = "svg4"
 
 // Graphviz wraps every link in <g id="a_…">, which nothing reads; it
 // writes every hyphen as &#45;; and it gives coordinates in hundredths of
