@@ -6,13 +6,16 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"gopkg.in/yaml.v3"
 
 	"github.com/codeatlas/codeatlas/extract"
+	"github.com/codeatlas/codeatlas/graph"
 )
 
 // TestCatalogs: every message the code and templates ask for is in every
@@ -154,5 +157,36 @@ func TestLanguages(t *testing.T) {
 	}
 	if w := get(t, one, "/a/a"); strings.Contains(w.Body.String(), "hreflang") {
 		t.Error("English-only notes offer another language")
+	}
+}
+
+// TestStubWording: a map's "+N more" stubs are worded for every count in
+// both languages, one included (go-i18n refuses a count of 1 for a message
+// with one wording for all counts; the map then showed "stub.more").
+func TestStubWording(t *testing.T) {
+	bundle, err := newBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, id string
+		count    int
+		want     string
+	}{
+		{"en", "stub/article/a/x", 1, "+1 more article"},
+		{"en", "stub/article/a/x", 5, "+5 more articles"},
+		{"en", "stub/concept/one/p/x", 1, "+1 of one project"},
+		{"en", "stub/concept/techniques/c/x", 1, "+1 techniques"},
+		{"zh", "stub/article/a/x", 1, "另有 1"},
+		{"zh", "stub/concept/x", 3, "另有 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.id+"/"+strconv.Itoa(tt.count), func(t *testing.T) {
+			l := &loc{lang: tt.lang, msgs: i18n.NewLocalizer(bundle, tt.lang, "en"), bundle: bundle}
+			got := l.nodeText(&graph.ViewNode{Node: &graph.Node{ID: tt.id, Kind: graph.Stub}, Count: tt.count})
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("nodeText = %q, want %q...", got, tt.want)
+			}
+		})
 	}
 }
