@@ -116,9 +116,8 @@ const SVGForm = "svg4"
 // Graphviz wraps every link in <g id="a_…">, which nothing reads; it
 // writes every hyphen as &#45;; and it gives coordinates in hundredths of
 // a point, where tenths are finer than a screen shows at the deepest zoom
-// of a map (40×).
-
-// coordAttrs are the attributes whose numbers compactSVG shortens.
+// of a map (40×). coordAttrs are the attributes whose numbers compactSVG
+// shortens.
 var coordAttrs = [][]byte{[]byte("points"), []byte("d"), []byte("x"), []byte("y"), []byte("cx"), []byte("cy"), []byte("rx"), []byte("ry")}
 
 // compactSVG drops the ids of link wrappers, writes hyphens as
