@@ -41,10 +41,16 @@ func TestSIGTERMLeavesNoChildren(t *testing.T) {
 				if realDot == "" {
 					t.Skip("no Graphviz dot")
 				}
-				// A dot in front of the real one that sleeps while the gate
-				// is there.
+				// A dot in front of the real one that passes it its input
+				// line by line, and stops, without a process of its own,
+				// at a line naming c/raft while the gate is there: dot
+				// processes are kept between renders, so the hang must
+				// come in the middle of a stream. Its dot ends when it
+				// is killed (dot's input closes).
+				hung := filepath.Join(dir, "hung")
 				bin := filepath.Join(dir, "bin")
-				script := "#!/bin/sh\nif [ -e '" + gate + "' ]; then exec sleep 600; fi\nexec '" + realDot + "' \"$@\"\n"
+				script := "#!/bin/sh\nfifo=$(mktemp -u)\nmkfifo \"$fifo\"\n'" + realDot + "' \"$@\" < \"$fifo\" &\nexec 3> \"$fifo\"\nrm -f \"$fifo\"\n" +
+					"while IFS= read -r line; do\n  case \"$line\" in *c/raft*) if [ -e '" + gate + "' ]; then touch '" + hung + "'; mkfifo \"$fifo\"; read -r _ < \"$fifo\"; fi;; esac\n  printf '%s\\n' \"$line\" >&3\ndone\nexec 3>&-\nwait\n"
 				if err := os.MkdirAll(bin, 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -52,14 +58,7 @@ func TestSIGTERMLeavesNoChildren(t *testing.T) {
 					t.Fatal(err)
 				}
 				cmd.Env = append(cmd.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-				rendering = func() bool {
-					for _, p := range descendants(cmd.Process.Pid) {
-						if comm(p) == "sleep" {
-							return true
-						}
-					}
-					return false
-				}
+				rendering = func() bool { _, err := os.Stat(hung); return err == nil }
 			}
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
@@ -79,9 +78,7 @@ func TestSIGTERMLeavesNoChildren(t *testing.T) {
 				t.Fatal(err)
 			}
 			go func() {
-				// neato, which no render used yet: dot processes are kept
-				// per layout, so this one starts a new one (which sleeps).
-				if resp, err := http.Get(url + "/map.svg?view=ego&focus=c/raft&depth=2&layout=neato"); err == nil {
+				if resp, err := http.Get(url + "/map.svg?view=ego&focus=c/raft&depth=2"); err == nil {
 					resp.Body.Close()
 				}
 			}()
@@ -103,9 +100,24 @@ func TestSIGTERMLeavesNoChildren(t *testing.T) {
 			case <-time.After(15 * time.Second): // under the render deadline (20 s): shutdown did not wait for it
 				t.Fatal("serve did not exit after SIGTERM")
 			}
-			for _, p := range procs {
-				if alive(p) {
-					t.Errorf("process %d (%s) survived the server", p, comm(p))
+			// A process the server killed is gone at once; one whose
+			// parent it killed (the wrapper's dot) ends as its input
+			// closes: a moment later.
+			for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				var left []int
+				for _, p := range procs {
+					if alive(p) {
+						left = append(left, p)
+					}
+				}
+				if len(left) == 0 {
+					break
+				}
+				if time.Now().After(end) {
+					for _, p := range left {
+						t.Errorf("process %d (%s) survived the server", p, comm(p))
+					}
+					break
 				}
 			}
 		})
