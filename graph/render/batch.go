@@ -19,7 +19,7 @@ const batchSize = 48
 
 // RenderBatch lays out many graphs as SVG with a few runs of the system
 // dot, workers at a time, instead of one process per graph: a Debian dot
-// spends about 50 ms of CPU starting (it loads every plugin), more than
+// spends about 30 ms of CPU starting (pango and fontconfig), more than
 // most maps take to lay out. It answers one SVG per input, in order, nil
 // where it has none (every graph of a run that failed, or every graph when
 // the pool has no native dot): a caller renders those one by one as
