@@ -170,9 +170,9 @@ func TestNativeDeadline(t *testing.T) {
 	}
 }
 
-// TestAdmit checks who may render at once: WASM pools keep one worker from
-// large renders; native pools let large renders take every core and keep
-// one process beyond them for a small render.
+// TestAdmit checks who may render at once: large renders take every
+// worker (or core), and one worker or process beyond them is kept for a
+// small render, with either engine.
 func TestAdmit(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -184,8 +184,8 @@ func TestAdmit(t *testing.T) {
 		// one; lower case: one that must wait (refused on a done context).
 		steps string
 	}{
-		{"wasm: large renders leave a worker to small ones", "", "LlSs"},
-		{"wasm: small renders take every worker", "", "SSsl"},
+		{"wasm: large renders take every worker, a small one the reserve", "", "LLlSs"},
+		{"wasm: small renders take workers and the reserve", "", "SSSsl"},
 		{"native: large renders take every core, a small one the reserve", "/usr/bin/dot", "LLlSs"},
 		{"native: small renders take cores and the reserve", "/usr/bin/dot", "SSSsl"},
 	}

@@ -24,7 +24,8 @@ type Config struct {
 	// Command returns a fresh, unstarted command that runs Serve on its
 	// stdin and stdout: the same binary with a hidden subcommand.
 	Command func() *exec.Cmd
-	// Workers is how many renders run at once. Default: number of CPUs.
+	// Workers is how many renders run at once, and one small render more
+	// in a reserve worker when they are all busy. Default: number of CPUs.
 	Workers int
 	// MaxRenders recycles a worker after this many renders. Default 200.
 	MaxRenders int
@@ -64,11 +65,8 @@ type Stats struct {
 type Pool struct {
 	cfg   Config
 	slots chan struct{}
-	// large admits large renders: one fewer than slots, so one worker is
-	// always left for small ones (with one worker, they take turns).
-	large chan struct{}
-	// reserve, for native renders only, is one dot process beyond slots
-	// that only a small render takes, when slots are all busy.
+	// reserve is one worker (or dot process) beyond slots that only a
+	// small render takes, when slots are all busy.
 	reserve chan struct{}
 
 	// ctx ends when the pool is closed: every render in flight with it.
@@ -111,11 +109,8 @@ func NewPool(cfg Config) *Pool {
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = 64 << 20
 	}
-	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), large: make(chan struct{}, max(1, cfg.Workers-1)), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}, liveDots: map[*keptDot]bool{}}
+	p := &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Workers), reserve: make(chan struct{}, 1), cache: newLRU(cfg.CacheBytes), flights: map[string]*flight{}, live: map[*worker]bool{}, liveDots: map[*keptDot]bool{}}
 	p.ctx, p.stop = context.WithCancel(context.Background())
-	if cfg.Native != "" {
-		p.reserve = make(chan struct{}, 1)
-	}
 	p.png = cfg.DotPath
 	if p.png == "" {
 		p.png, _ = exec.LookPath("dot")
@@ -219,8 +214,8 @@ func (p *Pool) fly(f *flight, key string, dot []byte, layout, format string) {
 const cheapEdges = 120
 
 // largeEdges is the expected cost, in edges of the DOT, above which a
-// render counts as large: large renders together hold at most all workers
-// but one, so a small map never waits behind them.
+// render counts as large: large renders never take the reserve, so a small
+// map never waits behind them.
 const largeEdges = 300
 
 // expectedCost estimates a layout's cost from its DOT: the edge count,
@@ -230,46 +225,28 @@ func expectedCost(dot []byte) int {
 }
 
 // admit waits for the right to render: a slot (one per worker, or per core
-// for native renders). WASM workers are processes holding a compiled
-// Graphviz each, so large renders take all of them but one and a small map
-// never waits behind them. A native render is a dot process that ends with
-// it: large renders may take every core, and a small one that finds them
-// all busy runs beside them in the reserve (one process beyond cores) rather
-// than wait. It returns the function that gives the right back.
+// for native renders). Large renders may take every slot, and a small one
+// that finds them all busy runs beside them in the reserve (one worker or
+// dot process beyond cores) rather than wait. (Holding large renders to
+// all workers but one instead left a core idle a quarter of the time in
+// bench/maps.sh's storm, where 512 of the 798 maps are large.) It returns
+// the function that gives the right back.
 func (p *Pool) admit(ctx context.Context, large bool) (func(), error) {
-	if large && p.reserve == nil {
-		select {
-		case p.large <- struct{}{}:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
-		}
-	}
-	done := func(ch chan struct{}) func() {
-		return func() {
-			<-ch
-			if large && p.reserve == nil {
-				<-p.large
-			}
-		}
-	}
 	select {
 	case p.slots <- struct{}{}:
-		return done(p.slots), nil
+		return func() { <-p.slots }, nil
 	default:
 	}
-	var reserve chan struct{} // nil blocks: only small native renders use it
+	var reserve chan struct{} // nil blocks: only small renders use it
 	if !large {
 		reserve = p.reserve
 	}
 	select {
 	case p.slots <- struct{}{}:
-		return done(p.slots), nil
+		return func() { <-p.slots }, nil
 	case reserve <- struct{}{}:
-		return done(reserve), nil
+		return func() { <-reserve }, nil
 	case <-ctx.Done():
-		if large && p.reserve == nil {
-			<-p.large
-		}
 		return nil, fmt.Errorf("%w: waiting for a worker: %v", ErrTimeout, ctx.Err())
 	}
 }

@@ -107,14 +107,9 @@ func TestSmallMapNotStarved(t *testing.T) {
 				for _, dot := range large {
 					done = append(done, renderAsync(context.Background(), p, dot))
 				}
-				// WASM: large renders hold every worker but one: with 3
-				// workers both are laid out, with 2 one is and the other
-				// queues. Native: large renders may take every core and a
+				// Large renders may take every worker (or core) and a
 				// small map runs beside them in the reserve.
-				want := min(2, workers-1)
-				if engine == "native" {
-					want = min(2, workers)
-				}
+				want := min(2, workers)
 				waitFor(t, "large renders in their workers", func() bool {
 					n := 0
 					for _, dot := range large {
