@@ -24,6 +24,7 @@ type progress struct {
 func newProgress(w io.Writer, what string) *progress {
 	p := &progress{w: w, tty: isTerminal(w), what: what, now: time.Now, every: 3 * time.Second}
 	p.start = p.now()
+	p.last = p.start // the first line after a gap, not at the first file
 	return p
 }
 
@@ -63,11 +64,15 @@ func (p *progress) line(done, known int, now time.Time) string {
 	if el > 0 {
 		rate = float64(done) / el
 	}
-	eta := "?"
-	if rate > 0 && known >= done {
-		eta = (time.Duration(float64(known-done)/rate) * time.Second).Round(time.Second).String()
+	line := fmt.Sprintf("%s %d/%d, %.1f/s", p.what, done, known, rate)
+	// The first files of a site are its slowest (maps are drawn first): a
+	// time left from them said 11 minutes for a 10 s job. It is given once
+	// a tenth is done or 10 s have passed.
+	if rate > 0 && known >= done && (done*10 >= known || el >= 10) {
+		eta := (time.Duration(float64(known-done)/rate) * time.Second).Round(time.Second)
+		line += fmt.Sprintf(", about %s left", eta)
 	}
-	return fmt.Sprintf("%s %d/%d, %.1f/s, about %s left", p.what, done, known, rate, eta)
+	return line
 }
 
 // end clears the terminal line, so the summary that follows starts clean.

@@ -17,10 +17,12 @@ func TestProgress(t *testing.T) {
 		steps []time.Duration // when each update comes, from the start
 		want  string
 	}{
-		{"Plain", false, []time.Duration{time.Second, 3 * time.Second, 4 * time.Second, 6 * time.Second},
-			"site: files 2/100, 0.7/s, about 2m27s left\nsite: files 4/100, 0.7/s, about 2m24s left\n"},
+		{"Plain", false, []time.Duration{time.Second, 3 * time.Second, 4 * time.Second, 6 * time.Second, 9 * time.Second, 12 * time.Second},
+			"site: files 2/100, 0.7/s\nsite: files 4/100, 0.7/s\nsite: files 5/100, 0.6/s\nsite: files 6/100, 0.5/s, about 3m8s left\n"},
 		{"Terminal", true, []time.Duration{time.Second, 1050 * time.Millisecond, 2 * time.Second},
-			"\rsite: files 1/100, 1.0/s, about 1m39s left\x1b[K\rsite: files 3/100, 1.5/s, about 1m4s left\x1b[K\r\x1b[K"},
+			"\rsite: files 1/100, 1.0/s\x1b[K\rsite: files 3/100, 1.5/s\x1b[K\r\x1b[K"},
+		{"Terminal, a tenth done", true, []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 400 * time.Millisecond, 500 * time.Millisecond, 600 * time.Millisecond, 700 * time.Millisecond, 800 * time.Millisecond, time.Second},
+			"\rsite: files 2/100, 20.0/s\x1b[K\rsite: files 3/100, 15.0/s\x1b[K\rsite: files 4/100, 13.3/s\x1b[K\rsite: files 5/100, 12.5/s\x1b[K\rsite: files 6/100, 12.0/s\x1b[K\rsite: files 7/100, 11.7/s\x1b[K\rsite: files 8/100, 11.4/s\x1b[K\rsite: files 9/100, 11.2/s\x1b[K\rsite: files 10/100, 10.0/s, about 9s left\x1b[K\r\x1b[K"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
