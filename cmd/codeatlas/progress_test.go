@@ -77,3 +77,15 @@ func TestSiteQuiet(t *testing.T) {
 		}
 	}
 }
+
+func TestCounted(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		noun string
+		want string
+	}{{0, "map", "0 maps"}, {1, "map", "1 map"}, {2, "other file", "2 other files"}} {
+		if got := counted(tt.n, tt.noun); got != tt.want {
+			t.Errorf("counted(%d, %q) = %q, want %q", tt.n, tt.noun, got, tt.want)
+		}
+	}
+}

@@ -76,7 +76,7 @@ takes seconds.`,
 				return err
 			}
 			if !quiet {
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d pages, %d maps, %d other files (%d unchanged, %d removed)\n", out, st.Pages, st.Maps, st.Files+st.Exports, st.Unchanged, st.Removed)
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %s, %s, %s (%d unchanged, %d removed)\n", out, counted(st.Pages, "page"), counted(st.Maps, "map"), counted(st.Files+st.Exports, "other file"), st.Unchanged, st.Removed)
 			}
 			if len(st.Failed) > 0 {
 				for _, f := range st.Failed {
@@ -112,4 +112,12 @@ func startCPUProfile(file string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// counted writes n and the noun, in the plural unless n is 1.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
