@@ -85,23 +85,30 @@ func TestWasmHasNoPrism(t *testing.T) {
 
 // TestWasmSameDrawing: the WebAssembly module lives as long as its worker,
 // so, as with kept dot processes, a map must come out the same whatever
-// the worker drew before: sfdp graphs that coarsen, drawn in a shuffled
-// order after others, match their first drawing byte for byte.
+// the worker drew before: sfdp graphs that coarsen and neato graphs, drawn
+// in a shuffled order after others, match their first drawing byte for
+// byte.
 func TestWasmSameDrawing(t *testing.T) {
 	var dots [][]byte
+	var layouts []string
 	for i := int64(0); i < 5; i++ {
 		dots = append(dots, meshDOT(i, 60, "sfdp"))
+		layouts = append(layouts, "sfdp")
+	}
+	for i := int64(5); i < 7; i++ {
+		dots = append(dots, meshDOT(i, 30, "neato"))
+		layouts = append(layouts, "neato")
 	}
 	want := make([][]byte, len(dots))
 	for i, d := range dots {
-		svg, err := svgDirect(context.Background(), d, "sfdp")
+		svg, err := svgDirect(context.Background(), d, layouts[i])
 		if err != nil {
 			t.Fatal(err)
 		}
 		want[i] = svg
 	}
 	for _, i := range rand.New(rand.NewSource(1)).Perm(len(dots)) {
-		got, err := svgDirect(context.Background(), dots[i], "sfdp")
+		got, err := svgDirect(context.Background(), dots[i], layouts[i])
 		if err != nil {
 			t.Fatal(err)
 		}
