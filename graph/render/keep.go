@@ -30,8 +30,12 @@ import (
 // that dot's messages about the graph after it keep their line numbers.
 // layout is one of Layouts (check refuses any other).
 func resetDOT(layout string) string {
-	return `digraph codeatlasreset0 { graph [layout=sfdp, start=1]; a -> b -> c -> a } digraph codeatlasreset1 { graph [layout=` + layout + `] }`
+	return sfdpResetDOT + ` digraph codeatlasreset1 { graph [layout=` + layout + `] }`
 }
+
+// sfdpResetDOT is resetDOT's first graph, which the WASM worker draws on
+// its own (wasmReset).
+const sfdpResetDOT = `digraph codeatlasreset0 { graph [layout=sfdp, start=1]; a -> b -> c -> a }`
 
 // resetTitles tell the reset graphs' drawings from the one asked for.
 var resetTitles = [2][]byte{[]byte("<title>codeatlasreset0</title>"), []byte("<title>codeatlasreset1</title>")}

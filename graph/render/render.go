@@ -106,13 +106,13 @@ func svgDirect(ctx context.Context, dot []byte, layout string) ([]byte, error) {
 	return CleanSVG(buf.Bytes()), nil
 }
 
-// wasmReset draws the first of resetDOT's graphs, an sfdp graph at a fixed
+// wasmReset draws sfdpResetDOT, resetDOT's first graph, an sfdp graph at a fixed
 // seed, so that the next sfdp layout starts from one rand() state whatever
 // this worker drew before (the WebAssembly module lives as long as the
 // worker, and sfdp coarsens with rand() before it seeds it, as native dot
 // does): the same map is the same drawing whichever worker drew it.
 func wasmReset(ctx context.Context, gv *graphviz.Graphviz) error {
-	g, err := graphviz.ParseBytes([]byte(wasmResetDOT))
+	g, err := graphviz.ParseBytes([]byte(sfdpResetDOT))
 	if err != nil || g == nil {
 		return fmt.Errorf("graphviz: reset graph: %v", err)
 	}
@@ -123,9 +123,6 @@ func wasmReset(ctx context.Context, gv *graphviz.Graphviz) error {
 	}
 	return nil
 }
-
-// wasmResetDOT is resetDOT's first graph (ParseBytes reads one graph).
-const wasmResetDOT = `digraph codeatlasreset0 { graph [layout=sfdp, start=1]; a -> b -> c -> a }`
 
 // The WebAssembly Graphviz is built without a triangulation library, so
 // prism, the overlap removal maps ask for, is not in it: Graphviz falls
